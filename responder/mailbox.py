@@ -1,0 +1,655 @@
+"""The IMAP adapter: the only module that imports imapclient.
+
+``Mailbox.connect(settings)`` opens a verified TLS (or, when asked, plain) connection and
+logs in; the methods are the few operations responder needs — select, search by UID or
+date, fetch headers and the start of the text with ``BODY.PEEK`` (never marks mail read),
+find the Drafts/Sent/Junk folder, look for a Message-ID, APPEND a draft, set a keyword.
+Every imapclient, socket and TLS error leaves as ``MailboxError`` (``LoginError`` for
+refused credentials); no message, log event or repr ever carries the password.
+"""
+
+from __future__ import annotations
+
+import re
+import ssl
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timezone
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any, Literal
+
+import imapclient
+import imapclient.exceptions
+import structlog
+
+from responder.errors import FolderNotFound, LoginError, MailboxError
+
+log = structlog.get_logger(__name__)
+
+Security = Literal["ssl", "starttls", "plain"]
+Role = Literal["drafts", "sent", "junk"]
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where and how to reach the IMAP server. ``repr`` never shows the password."""
+
+    host: str
+    port: int
+    security: Security
+    user: str
+    password: str = field(repr=False)
+    ca_file: Path | None = None  # extra CA bundle to trust; None: the system's CAs
+    timeout: float = 30.0  # seconds, for connect and every socket read/write
+
+    def __post_init__(self) -> None:
+        if self.security not in ("ssl", "starttls", "plain"):
+            raise ValueError(f"security must be ssl, starttls or plain, not {self.security!r}")
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port must be 1-65535, not {self.port}")
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+
+
+# Builds a connected, not yet logged-in imapclient.IMAPClient (the seam tests may replace).
+ClientFactory = Callable[[ServerSettings, "ssl.SSLContext | None"], Any]
+
+
+def imapclient_factory(settings: ServerSettings, context: ssl.SSLContext | None) -> Any:
+    """Open the TCP (and, for security='ssl', TLS) connection with imapclient."""
+    return imapclient.IMAPClient(
+        settings.host,
+        settings.port,
+        ssl=settings.security == "ssl",
+        ssl_context=context,
+        timeout=settings.timeout,
+    )
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """What SELECT/EXAMINE said about a folder."""
+
+    name: str
+    uidvalidity: int
+    uidnext: int
+    exists: int
+    readonly: bool = True
+    permanent_flags: frozenset[str] = frozenset()  # empty after EXAMINE on most servers
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One message's metadata, raw header block and (if asked for) the start of its text."""
+
+    uid: int
+    flags: frozenset[str]
+    internaldate: datetime  # timezone-aware
+    size: int
+    header: bytes
+    text: bytes | None = None
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    """One row of LIST: the decoded name, the hierarchy delimiter and the attributes."""
+
+    name: str
+    delimiter: str
+    attributes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FolderChoice:
+    """The folder chosen for a role and why, for ``responder check`` and the logs."""
+
+    role: Role
+    name: str
+    how: Literal["configured", "special-use", "name"]
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.name!r} ({self.how}: {self.detail})"
+
+
+ROLE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "drafts": ("\\Drafts",),
+    "sent": ("\\Sent",),
+    "junk": ("\\Junk", "\\Spam"),  # \Spam: Gmail's old XLIST name
+}
+# Names tried, in order, when no folder carries the attribute; each is also tried under the
+# personal namespace prefix and under "INBOX<delimiter>", and case-insensitively.
+# fmt: off
+ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "drafts": (
+        "Drafts", "Draft", "[Gmail]/Drafts", "[Google Mail]/Drafts", "Entwürfe", "Kladd",
+        "Utkast", "Kladder", "Concepten", "Brouillons", "Borradores", "Bozze", "Rascunhos",
+        "Luonnokset", "Szkice",
+    ),
+    "sent": (
+        "Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
+        "[Google Mail]/Sent Mail", "Gesendete Elemente", "Gesendete Objekte", "Gesendet",
+        "Sendte elementer", "Sendt", "Skickade objekt", "Skickat", "Verzonden items",
+        "Verzonden", "Éléments envoyés", "Envoyés", "Elementos enviados", "Posta inviata",
+        "Itens Enviados",
+    ),
+    "junk": (
+        "Junk", "Spam", "Junk E-mail", "Junk Email", "Junk-E-Mail", "[Gmail]/Spam",
+        "[Google Mail]/Spam", "Spamverdacht", "Uønsket e-post", "Skräppost",
+        "Ongewenste e-mail", "Courrier indésirable", "Correo no deseado",
+    ),
+}
+# fmt: on
+
+_APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
+_KEYWORD = re.compile(r'[^\x00-\x20\x7f-\U0010ffff(){%*"\\\]]+')
+_BYTES_REPR = re.compile(r"""\bb'([^']*)'""")
+_UNSELECTABLE = {"\\NOSELECT", "\\NONEXISTENT"}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _aware(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    return value.replace(tzinfo=timezone(offset) if offset is not None else UTC)
+
+
+def _quote(value: str) -> str:
+    """An IMAP quoted string (value must be ASCII without CR/LF)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_MESSAGE_ID_FIELD = re.compile(rb"^message-id[ \t]*:((?:.*)(?:\r?\n[ \t].*)*)", re.I | re.M)
+
+
+def _message_id_of(header: bytes) -> str | None:
+    """The unfolded, whitespace-normalised Message-ID field of a header block (UTF-8)."""
+    match = _MESSAGE_ID_FIELD.search(header)
+    if match is None:
+        return None
+    return " ".join(match.group(1).decode("utf-8", "replace").split())
+
+
+class Mailbox:
+    """A logged-in IMAP connection; a context manager that logs out on exit.
+
+    Methods that read messages act on the folder chosen with ``select``. Only
+    ``has_message_id``/``any_message_id`` look at another folder: they EXAMINE it and then
+    reselect the previous folder in its previous mode (with nothing selected before, they
+    UNSELECT, or leave the folder examined where the server lacks UNSELECT).
+    """
+
+    def __init__(self, client: Any, settings: ServerSettings) -> None:
+        self._client = client
+        self._settings = settings
+        self._selected: FolderState | None = None
+
+    # --- connection -------------------------------------------------------------------
+    @classmethod
+    def connect(
+        cls, settings: ServerSettings, *, factory: ClientFactory = imapclient_factory
+    ) -> Mailbox:
+        """Connect, secure the connection as settings.security says, and log in."""
+        where = f"{settings.host}:{settings.port} ({settings.security})"
+        context = None
+        if settings.security != "plain":
+            cafile = str(settings.ca_file) if settings.ca_file is not None else None
+            try:
+                context = ssl.create_default_context(cafile=cafile)
+            except (OSError, ValueError) as exc:
+                raise MailboxError(f"cannot load CA file {settings.ca_file}: {exc}") from None
+        try:
+            client = factory(settings, context)
+        except (imapclient.exceptions.IMAPClientError, OSError) as exc:
+            raise MailboxError(f"cannot connect to {where}: {exc}") from exc
+        mailbox = cls(client, settings)
+        failure: MailboxError | None = None
+        try:
+            if settings.security == "starttls":
+                if not client.has_capability("STARTTLS"):
+                    raise MailboxError(f"{where}: server offers no STARTTLS; not logging in")
+                client.starttls(context)
+            client.normalise_times = False  # INTERNALDATE as aware datetimes
+            log.debug(
+                "imap_connected", host=settings.host, port=settings.port, security=settings.security
+            )
+            client.login(settings.user, settings.password)
+        except imapclient.exceptions.LoginError as exc:
+            detail = mailbox._scrub(str(exc))
+            failure = LoginError(f"{where}: login as {settings.user!r} refused: {detail}")
+        except (imapclient.exceptions.IMAPClientError, OSError) as exc:
+            failure = MailboxError(f"{where}: {mailbox._scrub(str(exc)) or type(exc).__name__}")
+        except BaseException:
+            mailbox._abandon()
+            raise
+        if failure is not None:
+            # Raised outside the except block so that no __context__ chains back to the
+            # frames of login(), whose locals hold the password.
+            mailbox._abandon()
+            raise failure
+        log.info(
+            "imap_login",
+            host=settings.host,
+            port=settings.port,
+            security=settings.security,
+            user=settings.user,
+        )
+        return mailbox
+
+    def __enter__(self) -> Mailbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Log out; never raises (a dead connection is simply dropped)."""
+        if self._client is None:
+            return
+        try:
+            self._client.logout()
+        except Exception:  # the connection may already be gone
+            self._abandon()
+        self._client = None
+        self._selected = None
+
+    logout = close
+
+    def _abandon(self) -> None:
+        with suppress(Exception):  # nothing left to clean up
+            self._client.shutdown()
+
+    def _scrub(self, text: str) -> str:
+        """text without the password (belt and braces) and without imaplib's b'...'."""
+        password = self._settings.password
+        text = text.replace(password, "***") if password else text
+        return _BYTES_REPR.sub(r"\1", text)
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except (imapclient.exceptions.IMAPClientError, OSError) as exc:
+            detail = self._scrub(str(exc)) or type(exc).__name__
+            raise MailboxError(f"IMAP {action} failed: {detail}") from exc
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        with self._errors("CAPABILITY"):
+            return frozenset(_text(c).upper() for c in self._client.capabilities())
+
+    # --- folders ----------------------------------------------------------------------
+    @property
+    def selected(self) -> FolderState | None:
+        return self._selected
+
+    def select(self, folder: str, *, readonly: bool = True) -> FolderState:
+        """SELECT (readonly=False) or EXAMINE (readonly=True) a folder."""
+        with self._errors(f"select {folder!r}"):
+            self._selected = None
+            info = self._client.select_folder(folder, readonly=readonly)
+            uidnext = info.get(b"UIDNEXT")
+            if uidnext is None:  # optional in the SELECT response before IMAP4rev2
+                uidnext = self._client.folder_status(folder, [b"UIDNEXT"])[b"UIDNEXT"]
+        state = FolderState(
+            name=folder,
+            uidvalidity=int(info[b"UIDVALIDITY"]),
+            uidnext=int(uidnext),
+            exists=int(info[b"EXISTS"]),
+            readonly=readonly or b"READ-ONLY" in info,
+            permanent_flags=frozenset(_text(f) for f in info.get(b"PERMANENTFLAGS", ())),
+        )
+        self._selected = state
+        log.debug(
+            "imap_selected",
+            folder=folder,
+            readonly=state.readonly,
+            uidvalidity=state.uidvalidity,
+            uidnext=state.uidnext,
+            exists=state.exists,
+        )
+        return state
+
+    def _require_selected(self) -> FolderState:
+        if self._selected is None:
+            raise RuntimeError("no folder selected: call select() first")
+        return self._selected
+
+    def list_folders(self) -> list[FolderInfo]:
+        """Every folder with its delimiter and attributes (SPECIAL-USE ones included).
+
+        Names are decoded from modified UTF-7 by imapclient. Where the server advertises
+        SPECIAL-USE, ``LIST "" "*" RETURN (SPECIAL-USE)`` is used, because RFC 6154 lets a
+        server leave the attributes out of a plain LIST.
+        """
+        with self._errors("LIST"):
+            rows = None
+            if "SPECIAL-USE" in self.capabilities:
+                rows = self._list_special_use()
+            if rows is None:
+                rows = self._client.list_folders()
+        return [
+            FolderInfo(_text(name), _text(delim) if delim else "", frozenset(map(_text, attrs)))
+            for attrs, delim, name in rows
+        ]
+
+    def _list_special_use(self) -> Any:
+        # imapclient has no LIST-EXTENDED call; this goes through its imaplib object the
+        # way imapclient's own _do_list does.
+        imap = self._client._imap
+        typ, data = imap._simple_command("LIST", '""', '"*"', "RETURN", "(SPECIAL-USE)")
+        if typ != "OK":
+            return None
+        typ, data = imap._untagged_response(typ, data, "LIST")
+        return self._client._proc_folder_list(data)
+
+    def explain_folder(self, role: Role, *, configured: str | None = None) -> FolderChoice:
+        """Pick the folder for role and say why; see choose_folder for the rules."""
+        folders = self.list_folders()
+        prefixes: list[str] = []
+        if configured is None and "NAMESPACE" in self.capabilities:
+            with self._errors("NAMESPACE"):
+                personal = self._client.namespace().personal or ()
+            prefixes = [_text(prefix) for prefix, _delim in personal if prefix]
+        choice = choose_folder(role, folders, configured=configured, prefixes=prefixes)
+        log.info("folder_chosen", role=role, folder=choice.name, how=choice.how)
+        return choice
+
+    def find_folder(self, role: Role, *, configured: str | None = None) -> str:
+        """The name of the folder for role; see choose_folder for the rules."""
+        return self.explain_folder(role, configured=configured).name
+
+    # --- searching and fetching ------------------------------------------------------
+    def uids_since(self, after_uid: int) -> list[int]:
+        """UIDs above after_uid in the selected folder, ascending.
+
+        ``UID SEARCH UID n+1:*`` also returns the highest UID when nothing is newer (``*``
+        is the largest UID in use), so the answer is filtered.
+        """
+        self._require_selected()
+        with self._errors("UID SEARCH"):
+            found = self._client.search(["UID", f"{after_uid + 1}:*"])
+        return sorted(uid for uid in found if uid > after_uid)
+
+    def uids_received_since(self, since: date) -> list[int]:
+        """UIDs of messages whose INTERNALDATE is on or after since (SEARCH SINCE)."""
+        self._require_selected()
+        with self._errors("SEARCH SINCE"):
+            return sorted(self._client.search(["SINCE", since]))
+
+    def fetch_headers(
+        self, uids: Sequence[int], *, batch: int = 500, text_limit: int | None = None
+    ) -> Iterator[Fetched]:
+        """Flags, INTERNALDATE, size and header block of each UID, in batches, by UID.
+
+        With text_limit, the first text_limit bytes of the body come along in the same
+        FETCH. Uses BODY.PEEK, so \\Seen is never set; vanished UIDs are skipped.
+        """
+        self._require_selected()
+        items = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "BODY.PEEK[HEADER]"]
+        if text_limit is not None:
+            items.append(f"BODY.PEEK[TEXT]<0.{int(text_limit)}>")
+        for start in range(0, len(uids), batch):
+            chunk = list(uids[start : start + batch])
+            with self._errors("FETCH"):
+                data = self._client.fetch(chunk, items)
+            for uid in sorted(data):
+                item = data[uid]
+                if b"BODY[HEADER]" not in item:  # an unsolicited FETCH (e.g. flags only)
+                    continue
+                text = None
+                if text_limit is not None:
+                    text = item.get(b"BODY[TEXT]<0>") or b""
+                yield Fetched(
+                    uid=uid,
+                    flags=frozenset(_text(f) for f in item.get(b"FLAGS", ())),
+                    internaldate=_aware(item[b"INTERNALDATE"]),
+                    size=int(item.get(b"RFC822.SIZE", 0)),
+                    header=item[b"BODY[HEADER]"] or b"",
+                    text=text,
+                )
+
+    def fetch_text(
+        self, uids: Sequence[int], *, limit: int = 65536, batch: int = 200
+    ) -> dict[int, bytes]:
+        """The first limit bytes of each message's body (BODY.PEEK[TEXT]<0.limit>)."""
+        self._require_selected()
+        out: dict[int, bytes] = {}
+        for start in range(0, len(uids), batch):
+            chunk = list(uids[start : start + batch])
+            with self._errors("FETCH"):
+                data = self._client.fetch(chunk, [f"BODY.PEEK[TEXT]<0.{int(limit)}>"])
+            for uid, item in data.items():
+                if b"BODY[TEXT]<0>" in item:
+                    out[uid] = item[b"BODY[TEXT]<0>"] or b""
+        return out
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        """Whether folder holds a message whose Message-ID is exactly message_id."""
+        return self.any_message_id(folder, [message_id])
+
+    def any_message_id(self, folder: str, message_ids: Sequence[str], *, chunk: int = 25) -> bool:
+        """Whether folder holds a message with any of these Message-IDs (exact match).
+
+        The server's HEADER search matches substrings, so hits are confirmed by fetching
+        their Message-ID header. The folder is EXAMINEd and the previous selection restored.
+        """
+        wanted = {" ".join(m.split()) for m in message_ids} - {""}
+        if not wanted:
+            return False
+        # SEARCH for the longest space-free piece (ids never hold spaces, but a folded or
+        # broken one might), then compare whole fields exactly in _confirm.
+        needles = sorted({max(m.split(), key=len) for m in wanted})
+        ascii_needles = [n for n in needles if n.isascii()]
+        other_needles = [n for n in needles if not n.isascii()]
+        with self._examining(folder), self._errors(f"SEARCH HEADER Message-ID in {folder!r}"):
+            for start in range(0, len(ascii_needles), chunk):
+                part = ascii_needles[start : start + chunk]
+                terms = " ".join(f"HEADER Message-ID {_quote(n)}" for n in part)
+                if self._confirm(self._client.search("OR " * (len(part) - 1) + terms), wanted):
+                    return True
+            for needle in other_needles:  # RFC 6532 UTF-8 ids: a literal, CHARSET UTF-8
+                hits = self._client.search(["HEADER", "Message-ID", needle], charset="UTF-8")
+                if self._confirm(hits, wanted):
+                    return True
+        return False
+
+    def _confirm(self, uids: Sequence[int], wanted: set[str]) -> bool:
+        if not uids:
+            return False
+        data = self._client.fetch(list(uids), ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        for item in data.values():
+            header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
+            if _message_id_of(header or b"") in wanted:
+                return True
+        return False
+
+    @contextmanager
+    def _examining(self, folder: str) -> Iterator[None]:
+        previous = self._selected
+        if previous is not None and previous.name == folder:
+            yield
+            return
+        self.select(folder, readonly=True)
+        try:
+            yield
+        finally:
+            if previous is not None:
+                self.select(previous.name, readonly=previous.readonly)
+            elif "UNSELECT" in self.capabilities:
+                with self._errors("UNSELECT"):
+                    self._client.unselect_folder()
+                self._selected = None
+            # else: the folder stays EXAMINEd (read-only); `selected` says so. CLOSE would
+            # do, but pymap refuses CLOSE on a read-only selection.
+
+    def has_mail_to(self, folder: str, address: str) -> bool:
+        """Whether folder holds mail addressed to address (the Sent folder: a known contact)."""
+        if not address or any(c in address for c in '"\\\r\n'):
+            return False
+        with self._examining(folder), self._errors(f"SEARCH TO in {folder!r}"):
+            hits = self._client.search(["TO", address])
+            if not hits:
+                return False
+            # TO matches substrings ("anna@x" is in "hanna@x"): confirm on the parsed header.
+            data = self._client.fetch(list(hits)[-50:], ["BODY.PEEK[HEADER.FIELDS (TO CC)]"])
+        wanted = address.strip().lower()
+        for item in data.values():
+            header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
+            text = (header or b"").decode("utf-8", "replace")
+            if any(a.lower() == wanted for _n, a in getaddresses([text])):
+                return True
+        return False
+
+    def read_all(self, folder: str) -> list[bytes]:
+        """Every message of a (small) folder, whole, without setting \\Seen (demo and tests)."""
+        with self._examining(folder), self._errors(f"FETCH from {folder!r}"):
+            uids = self._client.search(["ALL"])
+            data = self._client.fetch(list(uids), ["BODY.PEEK[]"]) if uids else {}
+        return [data[u].get(b"BODY[]", b"") for u in sorted(data)]
+
+    # --- changing the mailbox --------------------------------------------------------
+    def append(
+        self,
+        folder: str,
+        message: bytes,
+        *,
+        flags: Sequence[str] = ("\\Draft",),
+        when: datetime | None = None,
+    ) -> int | None:
+        """APPEND message to folder; the new UID where the server has UIDPLUS, else None."""
+        if when is not None and when.utcoffset() is None:
+            raise ValueError("when must be timezone-aware")
+        with self._errors(f"APPEND to {folder!r}"):
+            response = self._client.append(folder, message, flags=tuple(flags), msg_time=when)
+        match = _APPENDUID.search(response if isinstance(response, bytes) else b"")
+        uid = int(match.group(2)) if match else None
+        log.debug("imap_appended", folder=folder, uid=uid, size=len(message))
+        return uid
+
+    def ensure_folder(self, folder: str) -> None:
+        """Create folder unless it exists (the demo server starts with INBOX only)."""
+        if any(f.name == folder for f in self.list_folders()):
+            return
+        with self._errors(f"CREATE {folder!r}"):
+            self._client.create_folder(folder)
+
+    def supports_keywords(self) -> bool:
+        """Whether the selected folder accepts new keywords (PERMANENTFLAGS has \\*).
+
+        Needs a read-write selection: after EXAMINE servers report no permanent flags.
+        """
+        state = self._require_selected()
+        if state.readonly:
+            raise RuntimeError("supports_keywords() needs select(folder, readonly=False)")
+        return "\\*" in state.permanent_flags
+
+    def add_keyword(self, uids: Sequence[int], keyword: str) -> None:
+        """Set keyword on the UIDs (UID STORE +FLAGS.SILENT); other flags stay as they are."""
+        if keyword.startswith("\\") or not _KEYWORD.fullmatch(keyword):
+            raise ValueError(f"not a valid IMAP keyword: {keyword!r}")
+        if self._require_selected().readonly:
+            raise RuntimeError("add_keyword() needs select(folder, readonly=False)")
+        if uids:
+            with self._errors("STORE"):
+                self._client.add_flags(list(uids), [keyword], silent=True)
+
+    # --- waiting for mail ------------------------------------------------------------
+    def idle(self, timeout: float) -> bool:
+        """Wait up to timeout seconds in IDLE; True when the server reported a change.
+
+        Servers without IDLE get a NOOP instead (no wait): poll on your own schedule.
+        """
+        self._require_selected()
+        changes = {b"EXISTS", b"EXPUNGE", b"RECENT"}  # not FETCH: flags changed elsewhere
+        with self._errors("IDLE"):
+            if "IDLE" not in self.capabilities:
+                _status, responses = self._client.noop()
+                return any(len(r) > 1 and r[1] in changes for r in responses)
+            deadline = time.monotonic() + timeout
+            self._client.idle()
+            changed = False
+            try:
+                while not changed and not self._input_buffered():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    responses = self._client.idle_check(timeout=remaining)
+                    changed = any(len(r) > 1 and r[1] in changes for r in responses)
+                    if not responses and deadline - time.monotonic() > 0.05:
+                        break  # readable but no line (EOF, partial TLS record): idle_done
+            finally:
+                _status, late = self._client.idle_done()
+            return changed or any(len(r) > 1 and r[1] in changes for r in late)
+
+    def _input_buffered(self) -> bool:
+        """Whether imaplib already holds unread server lines, which poll() cannot see.
+
+        Dovecot sends pending EXISTS right behind "+ idling"; imaplib's buffered reader may
+        have swallowed both, and idle_check() would then wait for the whole timeout.
+        """
+        reader = getattr(self._client._imap, "file", None)
+        if reader is None or not hasattr(reader, "peek"):
+            return False
+        sock = self._client.socket()
+        sock.setblocking(False)
+        try:
+            return bool(reader.peek(1))
+        except (OSError, ValueError):  # nothing buffered: the raw read would block
+            return False
+        finally:
+            sock.settimeout(self._settings.timeout)
+
+
+def choose_folder(
+    role: Role,
+    folders: Sequence[FolderInfo],
+    *,
+    configured: str | None = None,
+    prefixes: Sequence[str] = (),
+) -> FolderChoice:
+    """The folder for role among folders (pure: no I/O).
+
+    1. configured, when set: it must exist (FolderNotFound otherwise).
+    2. The first selectable folder with the role's SPECIAL-USE attribute.
+    3. The first of ROLE_NAMES[role] that exists, tried as is, under "INBOX<delimiter>"
+       and under each namespace prefix, exactly and then case-insensitively.
+    """
+    usable = [f for f in folders if not _UNSELECTABLE & {a.upper() for a in f.attributes}]
+    names = [f.name for f in usable]
+    if configured is not None:
+        if configured in names or configured.upper() == "INBOX":
+            return FolderChoice(role, configured, "configured", "set in the configuration")
+        raise FolderNotFound(
+            f"the configured {role} folder {configured!r} does not exist; "
+            f"folders on the server: {', '.join(sorted(names)) or 'none'}"
+        )
+    wanted = {a.upper() for a in ROLE_ATTRIBUTES[role]}
+    for folder in usable:
+        hit = sorted(a for a in folder.attributes if a.upper() in wanted)
+        if hit:
+            return FolderChoice(role, folder.name, "special-use", f"LIST attribute {hit[0]}")
+    delimiters = sorted({f.delimiter for f in usable if f.delimiter} or {"."})
+    all_prefixes = ["", *(f"INBOX{d}" for d in delimiters), *prefixes]
+    by_fold: dict[str, str] = {}
+    for name in names:
+        by_fold.setdefault(name.casefold(), name)
+    for base in ROLE_NAMES[role]:
+        for prefix in all_prefixes:
+            for delim in delimiters:
+                candidate = prefix + base.replace("/", delim)
+                found = candidate if candidate in names else by_fold.get(candidate.casefold())
+                if found is not None:
+                    attrs = "/".join(ROLE_ATTRIBUTES[role])
+                    detail = f"no folder has {attrs}; matched the name {candidate!r}"
+                    return FolderChoice(role, found, "name", detail)
+    raise FolderNotFound(
+        f"no {role} folder: none has {' or '.join(ROLE_ATTRIBUTES[role])} and none is named "
+        f"{', '.join(ROLE_NAMES[role])} (also tried under INBOX and the namespace prefix); "
+        f"set the {role} folder in the configuration"
+    )
