@@ -32,7 +32,7 @@ def merge() -> None:
 def digest() -> str:
     """sha256 over name + NUL + bytes of every file in mail/ (sorted by name), then labels.csv."""
     h = hashlib.sha256()
-    files = sorted((HERE / "mail").glob("*.eml")) + [HERE / "labels.csv"]
+    files = [*sorted((HERE / "mail").glob("*.eml")), HERE / "labels.csv"]
     for path in files:
         h.update(path.name.encode() + b"\x00" + path.read_bytes())
     return h.hexdigest()

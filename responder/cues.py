@@ -1,0 +1,218 @@
+"""Cue lexicons as data: load the packaged TOML files, extend them from a user folder, compile.
+
+Each language file (``en.toml``, ``de.toml``, ``nb.toml``, ``common.toml``) holds tables of
+phrases grouped into *families* (``activity.coffee``, ``request.strong``, ``negative.past``,
+...). The classifier knows what each family means; the files only say which words carry it.
+The phrase syntax is documented at the top of every packaged file. A user folder may hold
+files with the same names; their phrases are added to the packaged ones (weights replace).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from responder.errors import ConfigError
+from responder.matcher import TOKEN, Hit, Matcher, build_matcher
+
+LANGUAGES = ("en", "de", "nb")
+"""Languages that have their own lexicon; "common" is shared by all of them."""
+
+FAMILIES = frozenset(
+    {
+        "activity.coffee",
+        "activity.lunch",
+        "activity.dinner",
+        "activity.drinks",
+        "activity.breakfast",
+        "activity.call",
+        "activity.meeting",
+        "activity.pick_brain",
+        "activity.catch_up",
+        "request.strong",
+        "request.weak",
+        "availability",
+        "time",
+        "duration",
+        "you",
+        "negative.past",
+        "negative.confirm",
+        "negative.decline",
+        "negative.remote",
+        "negative.work",
+        "negative.office",
+        "negative.idiom",
+        "message.bulk",
+        "message.mass",
+        "message.out_of_office",
+        "signal.referral",
+        "signal.budget",
+        "signal.timeline",
+        "signal.need",
+        "signal.authority",
+        "signal.long_meeting",
+        "signal.call",
+        "signal.introduction",
+    }
+)
+"""Every family a lexicon may fill; an unknown name in a file is a ConfigError. A name may
+add one more part (``[activity.meeting.social]``): a sub-family with its own weight that
+plays its parent's role, so a list can hold strong and weak cues of one kind."""
+
+
+@lru_cache(maxsize=1024)
+def base_family(name: str) -> str | None:
+    """The known family ``name`` is or belongs to
+    (``activity.meeting.social`` -> ``activity.meeting``)."""
+    if name in FAMILIES:
+        return name
+    parent = name.rpartition(".")[0]
+    return parent if parent in FAMILIES else None
+
+@dataclass(frozen=True)
+class Family:
+    """One cue family of one language: its weight and its phrases."""
+
+    name: str
+    language: str
+    weight: float
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Words the date resolver needs for one language."""
+
+    weekdays: tuple[tuple[str, ...], ...]  # Monday first; each day may have several spellings
+    months: tuple[tuple[str, ...], ...]  # January first
+    relative_days: Mapping[str, int]  # "tomorrow" -> 1
+    next_words: tuple[str, ...]  # "next" in "next Tuesday"
+    week_words: tuple[str, ...]  # "week" in "next week"
+
+
+__all__ = ["TOKEN", "Calendar", "Family", "Hit", "Lexicon", "base_family", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All families for all languages, plus the date words; built once by ``load_lexicon``."""
+
+    families: Mapping[str, Mapping[str, Family]]  # language -> family name -> Family
+    calendars: Mapping[str, Calendar]
+    matchers: Mapping[str, Matcher]
+
+    def family(self, language: str, name: str) -> Family:
+        """The family ``name`` of ``language`` (an empty one if that language lacks it)."""
+        found = self.families.get(language, {}).get(name)
+        return found if found is not None else Family(name, language, 0.0, ())
+
+    def weight(self, language: str, name: str) -> float:
+        """The weight of one family (0 when the language lacks it)."""
+        return self.family(language, name).weight
+
+    def scan(self, language: str, text: str) -> list[Hit]:
+        """Every cue of ``language`` in ``text`` (which must be lower-cased)."""
+        matcher = self.matchers.get(language)
+        return matcher.scan(text) if matcher is not None else []
+
+    def may_match(self, language: str, tokens: frozenset[str], text: str) -> bool:
+        """Cheap pre-test: could lower-cased ``text`` hold a meeting cue of ``language``?"""
+        matcher = self.matchers.get(language)
+        return matcher is not None and matcher.may_match(tokens, text)
+
+
+def _tables(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Mapping[str, Any]]]:
+    for key, value in data.items():
+        if not isinstance(value, dict) or key == "calendar":
+            continue
+        name = f"{prefix}{key}"
+        if "phrases" in value or "weight" in value:
+            yield name, value
+        yield from _tables(value, name + ".")
+
+
+def _merge(into: dict[str, dict[str, Any]], data: Mapping[str, Any], where: str) -> None:
+    for name, table in _tables(data):
+        if base_family(name) is None:
+            raise ConfigError(f"{where}: unknown cue family [{name}]; known: {sorted(FAMILIES)}")
+        phrases = table.get("phrases", [])
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ConfigError(f"{where}: [{name}] phrases must be a list of strings")
+        weight = table.get("weight")
+        if weight is not None and not isinstance(weight, int | float):
+            raise ConfigError(f"{where}: [{name}] weight must be a number")
+        slot = into.setdefault(name, {"weight": 1.0, "phrases": []})
+        if weight is not None:
+            slot["weight"] = float(weight)
+        slot["phrases"].extend(phrases)
+
+
+def _calendar(data: Mapping[str, Any], where: str) -> Calendar:
+    cal = data.get("calendar", {})
+    try:
+        weekdays = tuple(tuple(str(s) for s in day) for day in cal.get("weekdays", []))
+        months = tuple(tuple(str(s) for s in month) for month in cal.get("months", []))
+        relative = {str(k): int(v) for k, v in cal.get("relative_days", {}).items()}
+        nxt = tuple(str(s) for s in cal.get("next", []))
+        week = tuple(str(s) for s in cal.get("week", []))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: [calendar] is malformed: {exc}") from exc
+    if weekdays and len(weekdays) != 7:
+        raise ConfigError(f"{where}: [calendar] weekdays needs 7 entries, Monday first")
+    if months and len(months) != 12:
+        raise ConfigError(f"{where}: [calendar] months needs 12 entries, January first")
+    return Calendar(weekdays, months, relative, nxt, week)
+
+
+def _read(path_text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
+    """Load the packaged lexicons, extended by ``extra_dir/<lang>.toml`` files if given.
+
+    Cached per ``extra_dir``: call it once at start-up and pass the result to ``classify``.
+    """
+    package = resources.files("responder") / "data" / "lexicons"
+    common_raw = _read((package / "common.toml").read_text("utf-8"), "lexicons/common.toml")
+    extra_common: dict[str, Any] = {}
+    if extra_dir is not None:
+        if not extra_dir.is_dir():
+            raise ConfigError(f"lexicon folder {extra_dir} does not exist")
+        user_common = extra_dir / "common.toml"
+        if user_common.is_file():
+            extra_common = _read(user_common.read_text("utf-8"), str(user_common))
+    families: dict[str, dict[str, Family]] = {}
+    calendars: dict[str, Calendar] = {}
+    matchers: dict[str, Matcher] = {}
+    for lang in LANGUAGES:
+        where = f"lexicons/{lang}.toml"
+        raw = _read((package / f"{lang}.toml").read_text("utf-8"), where)
+        merged: dict[str, dict[str, Any]] = {}
+        _merge(merged, common_raw, "lexicons/common.toml")
+        _merge(merged, raw, where)
+        _merge(merged, extra_common, str(extra_dir))
+        cal_data = raw
+        if extra_dir is not None:
+            user = extra_dir / f"{lang}.toml"
+            if user.is_file():
+                user_raw = _read(user.read_text("utf-8"), str(user))
+                _merge(merged, user_raw, str(user))
+                if "calendar" in user_raw:
+                    cal_data = user_raw
+        calendars[lang] = _calendar(cal_data, where)
+        families[lang] = {
+            name: Family(name, lang, slot["weight"], tuple(slot["phrases"]))
+            for name, slot in merged.items()
+        }
+        matchers[lang] = build_matcher({n: f.phrases for n, f in families[lang].items()}, where)
+    return Lexicon(families, calendars, matchers)

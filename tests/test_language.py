@@ -1,0 +1,91 @@
+"""Language detection as a specification: Scandinavian standards kept apart, priors for
+short texts, ISO 639-1 codes out."""
+
+from __future__ import annotations
+
+import pytest
+
+from responder.language import LanguageHints, detect_language, vote
+
+
+class TestDetectLanguage:
+    """Each language of the mail is reported by its ISO 639-1 code."""
+
+    @pytest.mark.parametrize(
+        ("text", "code"),
+        [
+            ("Hi John, any chance you're free Thursday for a quick coffee? Would love to "
+             "pick your brain.", "en"),
+            ("Hallo Frau Müller, hätten Sie nächste Woche 30 Minuten für ein kurzes "
+             "Kennenlernen? Viele Grüße", "de"),
+            ("Hei Lars, har du tid til en kaffe neste uke? Jeg har en kunde som trenger "
+             "hjelp med regnskapet.", "nb"),
+            ("Eg lurer på om du har tid til ein kaffi neste veke? Me kan møtast på kafeen, "
+             "eg er ikkje så oppteken.", "nn"),
+            ("Hej Lars, har du tid til en kop kaffe i næste uge? Jeg vil gerne høre hvad du "
+             "laver for tiden.", "da"),
+            ("Hej, har du tid för en fika nästa vecka? Jag skulle vilja prata om projektet "
+             "och höra vad du tycker.", "sv"),
+            ("Bonjour Marie, est-ce que vous avez le temps pour un café la semaine prochaine? "
+             "Merci beaucoup.", "fr"),
+        ],
+    )
+    def test_language(self, text: str, code: str) -> None:
+        """The mail's language, including nynorsk apart from bokmål."""
+        assert detect_language(text).code == code
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Hej Lars, har du tid til en kop kaffe i næste uge? Jeg vil gerne høre hvad du laver.",
+            "Hej, har du tid för en fika nästa vecka? Jag skulle vilja prata om projektet.",
+        ],
+    )
+    def test_danish_and_swedish_are_not_bokmal(self, text: str) -> None:
+        """Danish and Swedish are never reported as bokmål."""
+        assert detect_language(text).code not in ("nb", "no")
+
+    def test_danish_stays_danish_under_a_norwegian_prior(self) -> None:
+        """A .no sender writing clear Danish is still Danish."""
+        text = "Hej Lars, har du tid til en kop kaffe i næste uge? Jeg vil gerne høre hvad du."
+        assert detect_language(text, hints=LanguageHints(domain_tld="no")).code == "da"
+
+
+class TestPriors:
+    """Short texts lean on the thread's language and the sender's domain."""
+
+    def test_short_text_uses_the_tld(self) -> None:
+        """"Lunsj?" from a .no sender is bokmål."""
+        guess = detect_language("Lunsj?", hints=LanguageHints(domain_tld="no"))
+        assert guess.code == "nb"
+
+    def test_short_text_uses_the_previous_language(self) -> None:
+        """The thread's last language wins over the TLD for a one-word reply."""
+        hints = LanguageHints(previous_language="de", domain_tld="no")
+        assert detect_language("Ok!", hints=hints).code == "de"
+
+    def test_no_text_and_no_prior_is_undetermined(self) -> None:
+        """Nothing to go on gives "und" with zero confidence."""
+        guess = detect_language("")
+        assert guess.code == "und"
+        assert guess.confidence == 0.0
+
+    def test_subject_helps(self) -> None:
+        """The subject is read with the body."""
+        assert detect_language("Passer 11.30?", subject="Lunsj i morgen?").code in ("nb", "nn")
+
+
+class TestVote:
+    """The cheap function-word vote that settles most mail without lingua."""
+
+    def test_distinct_nynorsk_words_count_double(self) -> None:
+        """"ikkje" belongs to nynorsk only and counts 2; "og" is shared and counts 1 each."""
+        counts = vote("ikkje og")
+        assert counts["nn"] == 3
+        assert counts["nb"] == 1
+
+    def test_reason_names_the_method(self) -> None:
+        """A clear English text is settled by words, and the reason says so."""
+        guess = detect_language("Would you like to have lunch with me next week? Let me know.")
+        assert guess.code == "en"
+        assert "words" in guess.reason
