@@ -4,7 +4,7 @@ resolve it to a date against the mail's own Date header; pure and table-driven.
 The words come from the ``[calendar]`` table of each lexicon. Rules: a bare weekday (or
 "på tirsdag", "this Friday") is its next occurrence after the mail's date; "next Tuesday"
 is the Tuesday of the following week when the plain occurrence still falls in the current
-week; "next week" is the Monday of the following week; a day and month without year is the
+week; "next week" names no day and stays unresolved; a day and month without year is the
 next such date on or after the mail's date. Anything else keeps ``on=None``.
 """
 
@@ -48,7 +48,8 @@ def _patterns(cal: Calendar) -> _Patterns:
         rf"(?P<nextday>(?:{nxt})\s+(?P<nd>{days})(?:s|en|n)?)" if days else "(?!)",
         rf"(?P<nextweek>(?:{nxt})\s+(?:{week})[a-z]*)",
         rf"(?P<dm>(?P<d1>\d{{1,2}})(?:\.|st|nd|rd|th)?\s*(?:of\s+)?(?P<m1>{months})\b\.?)"
-        if months else "(?!)",
+        if months
+        else "(?!)",
         rf"(?P<md>(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)" if months else "(?!)",
         r"(?P<num>(?P<d3>[12]\d|3[01]|0?[1-9])\.(?P<m3>1[0-2]|0?[1-9])\.(?:(?P<y3>\d{2,4})\b)?)",
         rf"(?P<rel>{rel})",
@@ -93,7 +94,7 @@ def find_time(text: str, cal: Calendar, today: date | None) -> ProposedTime | No
         if on < monday_next and prefix not in ("på", "this", "coming", "kommende", "kommenden"):
             on += timedelta(days=7)
     elif m.group("nextweek"):
-        on = today + timedelta(days=7 - today.weekday())
+        on = None  # a week is not a day: a draft must never invent "Monday 30 November"
     elif m.group("dm"):
         on = _day_month(today, int(m.group("d1")), pats.month_of[m.group("m1").lower()], None)
     elif m.group("md"):

@@ -302,15 +302,25 @@ class TestProposedTime:
             ("morgen", "de", date(2026, 4, 16)),
             ("am 14. april", "de", date(2027, 4, 14)),
             ("på tirsdag", "nb", date(2026, 4, 21)),
-            ("neste uke", "nb", date(2026, 4, 20)),
             ("14. april", "nb", date(2027, 4, 14)),
         ],
     )
     def test_resolves(self, text: str, language: str, expected: date) -> None:
-        """Weekdays, relative days, "next week" and day-month dates resolve to a date."""
+        """Weekdays, relative days and day-month dates resolve to a date."""
         found = find_time(text, load_lexicon().calendars[language], SENT.date())
         assert found is not None
         assert found.on == expected
+
+    @pytest.mark.parametrize(
+        ("text", "language"),
+        [("next week", "en"), ("nächste Woche", "de"), ("neste uke", "nb")],
+    )
+    def test_a_week_is_not_a_day(self, text: str, language: str) -> None:
+        """ "Next week" is kept as written but names no date, so no draft invents one."""
+        found = find_time(text, load_lexicon().calendars[language], SENT.date())
+        assert found is not None
+        assert found.text.lower() == text.lower()
+        assert found.on is None
 
     def test_unresolvable_without_a_date(self) -> None:
         """Without the mail's date the text is kept and ``on`` stays None."""

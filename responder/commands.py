@@ -1,0 +1,287 @@
+"""The CLI's commands; each builds what it needs from Settings and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+from typing import TextIO
+
+import structlog
+
+from responder.cli import EXIT_ERROR, EXIT_OK, dump_json, now_utc
+from responder.compose import Composer, load_key
+from responder.config import Settings, load_settings, require_account
+from responder.errors import ConfigError
+from responder.mailbox import Mailbox, Role, ServerSettings
+from responder.pipeline import Core, Outcome, assess
+from responder.service import Pass, PassReport
+from responder.state import State
+from responder.tiers import load_contacts
+
+log = structlog.get_logger("responder")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config)
+
+
+def server_settings(settings: Settings) -> ServerSettings:
+    acct = settings.account
+    return ServerSettings(
+        host=acct.host,
+        port=acct.port,
+        security=acct.security,
+        user=acct.user,
+        password=acct.resolve_password().reveal(),
+        ca_file=acct.ca_file,
+        timeout=float(acct.timeout),
+    )
+
+
+def run_pass(
+    settings: Settings,
+    *,
+    dry_run: bool,
+    lookback_days: int | None = None,
+) -> list[PassReport]:
+    """Connect, run one pass over every configured folder, disconnect."""
+    require_account(settings)
+    core = Core.from_settings(settings)
+    composer = Composer.from_settings(settings)
+    with ExitStack() as stack:
+        state = stack.enter_context(State.in_dir(settings.state_dir))
+        mailbox = stack.enter_context(Mailbox.connect(server_settings(settings)))
+        fresh = all(
+            state.folder_mark(settings.account.name, f) is None for f in settings.account.folders
+        )
+        if dry_run and lookback_days is None and fresh:
+            # A dry run with no state yet shows the max-age window rather than nothing.
+            lookback_days = settings.max_age_days
+        return Pass(
+            settings,
+            core,
+            composer,
+            state,
+            mailbox,
+            clock=now_utc,
+            dry_run=dry_run,
+            lookback_days=lookback_days,
+        ).run()
+
+
+def cmd_once(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from(args)
+    reports = run_pass(settings, dry_run=False, lookback_days=args.lookback)
+    for r in reports:
+        note = " (first pass: starting point recorded)" if r.first_pass and not r.seen else ""
+        out.write(
+            f"{r.folder}: {r.seen} new, {r.invitations} invitations, {r.drafted} drafts{note}\n"
+        )
+    return EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from(args)
+    reports = run_pass(settings, dry_run=True, lookback_days=args.lookback)
+    for r in reports:
+        if args.json:
+            for row in r.rows:
+                dump_json(
+                    {
+                        "folder": r.folder,
+                        "uid": row.uid,
+                        "date": row.date,
+                        "from": row.sender,
+                        "subject": row.subject,
+                        "result": row.result,
+                        **outcome_fields(row.outcome),
+                    },
+                    out,
+                )
+        else:
+            print_table(r, out)
+    return EXIT_OK
+
+
+def print_table(report: PassReport, out: TextIO) -> None:
+    out.write(f"{report.folder}: {report.seen} messages\n")
+    header = (
+        f"{'UID':>7}  {'DATE':10}  {'FROM':28}  {'SUBJECT':32}  {'LANG':4}  {'TIER':9}  RESULT\n"
+    )
+    out.write(header)
+    for row in report.rows:
+        d = row.outcome.decision
+        result = (
+            f"{row.result}: {d.action.value}"
+            if d.action
+            else f"skip: {d.skip.rule if d.skip else '?'}"
+        )
+        date = row.date.strftime("%Y-%m-%d") if row.date else "-"
+        lang = row.outcome.verdict.language if row.outcome.verdict else "-"
+        out.write(
+            f"{row.uid:>7}  {date:10}  {clip(row.sender, 28):28}  {clip(row.subject, 32):32}  "
+            f"{lang:4}  {d.tier.value if d.action else '-':9}  {result}\n"
+        )
+
+
+def clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def outcome_fields(outcome: Outcome) -> dict[str, object]:
+    """The keys `classify --json` promises, for any outcome (also broken mail)."""
+    v, d = outcome.verdict, outcome.decision
+    return {
+        "invitation": bool(v and v.invitation),
+        "language": v.language if v else "und",
+        "reply_language": d.reply_language if d.action else None,
+        "intent": v.intent.value if v and v.intent else None,
+        "formality": d.formality.value
+        if d.formality
+        else (v.formality.value if v and v.formality else None),
+        "tier": d.tier.value if d.action else None,
+        "action": d.action.value if d.action else None,
+        "draft": d.draft,
+        "skip": d.skip.rule if d.skip else None,
+        "reasons": list(d.reasons),
+    }
+
+
+def offline_core(args: argparse.Namespace, settings: Settings) -> Core:
+    contacts = load_contacts(args.contacts or settings.contacts_file)
+    return Core.from_settings(settings, contacts=contacts)
+
+
+def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from(args)
+    core = offline_core(args, settings)
+    now = now_utc()
+    status = EXIT_OK
+    for path in args.files:
+        fields: dict[str, object]
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            fields = {
+                "invitation": False,
+                "language": "und",
+                "reply_language": None,
+                "intent": None,
+                "formality": None,
+                "tier": None,
+                "action": None,
+                "draft": False,
+                "skip": "unreadable",
+                "reasons": [exc.strerror or str(exc)],
+            }
+            status = EXIT_ERROR
+        else:
+            fields = outcome_fields(assess(offline(core, raw), raw, now=now))
+        if args.json:
+            dump_json({"file": str(path), **fields}, out)
+        else:
+            verdict = "INVITATION" if fields["invitation"] else "-"
+            what = fields["action"] or f"no draft ({fields['skip']})"
+            out.write(
+                f"{path}: {verdict} lang={fields['language']} intent={fields['intent']} "
+                f"formality={fields['formality']} tier={fields['tier']} -> {what}\n"
+            )
+            for reason in fields["reasons"]:  # type: ignore[attr-defined]
+                out.write(f"    - {reason}\n")
+    return status
+
+
+def offline(core: Core, raw: bytes) -> Core:
+    """Offline, with no identity configured, take the mail's first recipient as the user."""
+    if core.identity.email:
+        return core
+    from dataclasses import replace  # noqa: PLC0415
+
+    from responder.model import Identity  # noqa: PLC0415
+    from responder.parse import parse_message  # noqa: PLC0415
+
+    try:
+        msg = parse_message(raw)
+    except Exception:
+        return core
+    first = next(iter((*msg.to, *msg.cc)), None)
+    if first is None:
+        return core
+    return replace(core, identity=Identity(first.name, first.email))
+
+
+def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from(args)
+    composer = Composer.from_settings(settings)
+    if args.lang or args.action:
+        if not (args.lang and args.action):
+            raise ConfigError("preview: --lang and --action go together")
+        out.write(composer.sample(args.lang, args.action, formal=not args.informal))
+        return EXIT_OK
+    if args.file is None:
+        raise ConfigError("preview: give FILE.eml, or --lang and --action")
+    raw = args.file.read_bytes()
+    core = offline_core(args, settings)
+    now = now_utc()
+    outcome = assess(offline(core, raw), raw, now=now)
+    for reason in outcome.decision.reasons:
+        out.write(f"# {reason}\n")
+    if not outcome.decision.draft:
+        out.write(f"No draft: {outcome.decision.skip}\n")
+        return EXIT_OK
+    out.write(
+        composer.compose(outcome, now=now, me=offline(core, raw).identity).decode(
+            "utf-8", "replace"
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from(args)
+    out.write(f"config: {settings.source}\n")
+    load_contacts(settings.contacts_file)
+    out.write(f"contacts: {settings.contacts_file or 'none (everyone is unknown)'}\n")
+    composer = Composer.from_settings(settings)
+    problems = composer.templates.lint()
+    if problems:
+        for p in problems:
+            out.write(f"template: {p}\n")
+        raise ConfigError(f"{len(problems)} template problem(s); fix the files named above")
+    out.write("templates: ok\n")
+    load_key(settings.key_file)
+    require_account(settings)
+    with Mailbox.connect(server_settings(settings)) as mailbox:
+        out.write(f"login: ok ({settings.account.user}@{settings.account.host})\n")
+        roles: tuple[tuple[Role, str | None], ...] = (
+            ("drafts", settings.account.drafts_folder),
+            ("sent", settings.account.sent_folder),
+        )
+        for role, configured in roles:
+            out.write(f"{role}: {mailbox.explain_folder(role, configured=configured)}\n")
+        for folder in settings.account.folders:
+            status = mailbox.select(folder, readonly=True)
+            out.write(f"watch: {folder} ({status.exists} messages)\n")
+    with State.in_dir(settings.state_dir):
+        out.write(f"state: {settings.state_dir}\n")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    from responder.scheduler import run_forever  # noqa: PLC0415
+
+    return run_forever(settings_from(args))
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from responder.demo import run_demo  # noqa: PLC0415
+
+    return run_demo(out, port=args.port)
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
+    from responder.evaluate import evaluate, format_report  # noqa: PLC0415
+
+    out.write(format_report(evaluate(args.dir, args.labels, split=args.split)) + "\n")
+    return EXIT_OK

@@ -1,0 +1,608 @@
+"""Typed, frozen settings built once at start-up from a TOML file and RESPONDER_* variables.
+
+Every option is declared once in ``OPTIONS`` with its TOML place, its environment variable,
+its type and default, so the README, the error messages and the loader cannot disagree.
+Environment variables (also read from ``.env`` in the working directory) override the file.
+Unknown keys and unknown RESPONDER_* variables are errors that name the key: a typo in a
+setting that silently does nothing is how auto-responders end up answering the wrong mail.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shlex
+import stat
+import subprocess
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from responder.errors import ConfigError
+from responder.model import Action, Identity
+
+Security = Literal["ssl", "starttls", "plain"]
+REPLY_LANGUAGES = ("en", "de", "nb")
+DEFAULT_CONFIG = Path("config/responder.toml")
+
+
+class Secret(str):
+    """A string whose repr and str never show the value (passwords in logs/tracebacks)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self else "Secret('')"
+
+    def __str__(self) -> str:
+        return "***" if self else ""
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: where it lives in the TOML, its variable, how to read it, its default."""
+
+    section: str
+    key: str
+    env: str | None
+    kind: str  # str | int | bool | path | list | secret
+    default: Any
+    doc: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "identity", "name", "RESPONDER_IDENTITY_NAME", "str", "", "Your name, as drafts sign it."
+    ),
+    Option("identity", "email", "RESPONDER_IDENTITY_EMAIL", "str", "", "Your address."),
+    Option(
+        "identity", "aliases", "RESPONDER_IDENTITY_ALIASES", "list", [], "Other addresses of yours."
+    ),
+    Option("imap", "host", "RESPONDER_IMAP_HOST", "str", "", "IMAP server host name."),
+    Option(
+        "imap", "port", "RESPONDER_IMAP_PORT", "int", 0, "Port; 0 = 993 for ssl, 143 otherwise."
+    ),
+    Option("imap", "user", "RESPONDER_IMAP_USER", "str", "", "Login name."),
+    Option(
+        "imap", "password", "RESPONDER_IMAP_PASSWORD", "secret", "", "Password (prefer the env)."
+    ),
+    Option(
+        "imap",
+        "password_cmd",
+        "RESPONDER_IMAP_PASSWORD_CMD",
+        "str",
+        "",
+        "Command whose first output line is the password (e.g. `pass show mail`).",
+    ),
+    Option("imap", "security", "RESPONDER_IMAP_SECURITY", "str", "ssl", "ssl | starttls | plain."),
+    Option("imap", "ca_file", "RESPONDER_IMAP_CA_FILE", "path", None, "Trust this CA bundle."),
+    Option("imap", "timeout", "RESPONDER_IMAP_TIMEOUT", "int", 60, "Socket timeout in seconds."),
+    Option("imap", "folders", "RESPONDER_IMAP_FOLDERS", "list", ["INBOX"], "Folders to watch."),
+    Option("imap", "drafts_folder", "RESPONDER_DRAFTS_FOLDER", "str", "", "Override Drafts."),
+    Option("imap", "sent_folder", "RESPONDER_SENT_FOLDER", "str", "", "Override Sent."),
+    Option("responder", "contacts", "RESPONDER_CONTACTS", "path", None, "Contacts TOML file."),
+    Option(
+        "responder",
+        "state_dir",
+        "RESPONDER_STATE_DIR",
+        "path",
+        None,
+        "State directory (default $XDG_STATE_HOME/responder).",
+    ),
+    Option(
+        "responder",
+        "key_file",
+        "RESPONDER_KEY_FILE",
+        "path",
+        None,
+        "Secret for draft Message-IDs (default $XDG_CONFIG_HOME/responder/draft.key).",
+    ),
+    Option(
+        "responder",
+        "templates_dir",
+        "RESPONDER_TEMPLATES_DIR",
+        "path",
+        None,
+        "Your template overrides; shipped templates fill the gaps.",
+    ),
+    Option(
+        "responder",
+        "lookback_days",
+        "RESPONDER_LOOKBACK_DAYS",
+        "int",
+        0,
+        "How far back the very first pass looks (0 = only new mail).",
+    ),
+    Option(
+        "responder",
+        "max_age_days",
+        "RESPONDER_MAX_AGE_DAYS",
+        "int",
+        14,
+        "Never draft for mail older than this.",
+    ),
+    Option(
+        "responder",
+        "reply_language",
+        "RESPONDER_REPLY_LANGUAGE",
+        "str",
+        "en",
+        "Reply language for mail in other languages (en | de | nb).",
+    ),
+    Option("responder", "timezone", "RESPONDER_TIMEZONE", "str", "UTC", "IANA zone for dates."),
+    Option(
+        "responder",
+        "booking_link",
+        "RESPONDER_BOOKING_LINK",
+        "str",
+        "",
+        "Link offered with call redirects.",
+    ),
+    Option(
+        "responder",
+        "drafts_unread",
+        "RESPONDER_DRAFTS_UNREAD",
+        "bool",
+        True,
+        "APPEND drafts without \\Seen, so the unread count shows what awaits review.",
+    ),
+    Option(
+        "responder",
+        "keyword",
+        "RESPONDER_KEYWORD",
+        "str",
+        "$ResponderDrafted",
+        "IMAP keyword set on originals that got a draft ('' = none).",
+    ),
+    Option(
+        "responder",
+        "require_return_path",
+        "RESPONDER_REQUIRE_RETURN_PATH",
+        "bool",
+        True,
+        "Skip mail without a Return-Path (RFC 3834 §2).",
+    ),
+    Option(
+        "responder",
+        "poll_seconds",
+        "RESPONDER_POLL_SECONDS",
+        "int",
+        300,
+        "Polling interval of `responder run`.",
+    ),
+    Option(
+        "policy", "busy", "RESPONDER_BUSY", "bool", False, "Heavy week: accepts become redirects."
+    ),
+    Option("signatures", "en", "RESPONDER_SIGNATURE_EN", "path", None, "English signature file."),
+    Option("signatures", "de", "RESPONDER_SIGNATURE_DE", "path", None, "German signature file."),
+    Option("signatures", "nb", "RESPONDER_SIGNATURE_NB", "path", None, "Norwegian signature file."),
+)
+EXTRA_ENV = {"RESPONDER_CONFIG": "Path of the TOML config file."}
+POLICY_TIERS = ("client", "prospect", "referrer", "creditor", "unknown")
+POLICY_KEYS = ("default", "bona_fide", "long_meeting", "busy", "known_correspondent")
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    """Actions for one tier: the default and the ones that replace it when a signal holds."""
+
+    default: Action
+    bona_fide: Action | None = None
+    long_meeting: Action | None = None
+    busy: Action | None = None
+    known_correspondent: Action | None = None
+
+
+def _a(name: str) -> Action:
+    return Action(name)
+
+
+DEFAULT_POLICY: Mapping[str, TierPolicy] = {
+    # From the seeds: clients are met (at their office), a long meeting is cut short, and in a
+    # heavy week it becomes a shorter meeting; referrers and creditors are met; prospects get a
+    # qualifying call unless the mail shows a real buyer; everyone else a warm no.
+    "client": TierPolicy(
+        _a("accept"), long_meeting=_a("redirect_short"), busy=_a("redirect_short")
+    ),
+    "prospect": TierPolicy(_a("redirect_call"), bona_fide=_a("accept"), busy=_a("redirect_call")),
+    "referrer": TierPolicy(
+        _a("accept"), long_meeting=_a("accept_timeboxed"), busy=_a("redirect_call")
+    ),
+    "creditor": TierPolicy(
+        _a("accept"), long_meeting=_a("accept_timeboxed"), busy=_a("redirect_call")
+    ),
+    "unknown": TierPolicy(_a("decline"), known_correspondent=_a("redirect_call")),
+}
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """The policy table plus the switches that bend it."""
+
+    tiers: Mapping[str, TierPolicy] = field(default_factory=lambda: dict(DEFAULT_POLICY))
+    busy: bool = False
+    call_proposed: Action = Action.ACCEPT
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """One IMAP account; the password is a Secret and never printed."""
+
+    name: str
+    host: str
+    port: int
+    user: str
+    password: Secret
+    security: Security
+    ca_file: Path | None
+    timeout: int
+    folders: tuple[str, ...]
+    drafts_folder: str | None
+    sent_folder: str | None
+    password_cmd: str = ""
+
+    def resolve_password(self) -> Secret:
+        """The password, running ``password_cmd`` now if one is set (tokens may rotate)."""
+        if not self.password_cmd:
+            return self.password
+        try:
+            out = subprocess.run(  # noqa: S603 - the user's own configured command
+                shlex.split(self.password_cmd),
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=True,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise ConfigError(
+                f"password_cmd for account {self.name!r} failed ({type(exc).__name__}); "
+                "run it by hand to see why"
+            ) from None
+        return Secret(out.stdout.splitlines()[0] if out.stdout else "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything responder needs, resolved and checked."""
+
+    identity: Identity
+    account: AccountSettings
+    contacts_file: Path | None
+    state_dir: Path
+    key_file: Path
+    templates_dir: Path | None
+    lookback_days: int
+    max_age_days: int
+    reply_language: str
+    timezone: ZoneInfo
+    booking_link: str
+    drafts_unread: bool
+    keyword: str
+    require_return_path: bool
+    poll_seconds: int
+    policy: PolicySettings
+    signatures: Mapping[str, str]
+    source: str  # where the settings came from, for messages
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    base = os.environ.get(var) or str(Path.home() / fallback)
+    return Path(base) / "responder"
+
+
+def _to_str(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise TypeError
+    return raw
+
+
+def _to_int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise TypeError
+    return int(raw)
+
+
+def _to_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    words = {
+        "1": True,
+        "true": True,
+        "yes": True,
+        "on": True,
+        "0": False,
+        "false": False,
+        "no": False,
+        "off": False,
+        "": False,
+    }
+    return words[str(raw).strip().lower()]
+
+
+def _to_list(raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        return [p.strip() for p in raw.split(",") if p.strip()]
+    if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+        return raw
+    raise TypeError
+
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "str": _to_str,
+    "secret": lambda raw: Secret(_to_str(raw)),
+    "int": _to_int,
+    "bool": _to_bool,
+    "path": lambda raw: Path(_to_str(raw)).expanduser() if raw else None,
+    "list": _to_list,
+}
+
+
+def _convert(opt: Option, raw: Any, where: str) -> Any:
+    """Turn a TOML value or an env string into the option's type, or say what is wrong."""
+    try:
+        return CONVERTERS[opt.kind](raw)
+    except (TypeError, ValueError, KeyError):
+        raise ConfigError(
+            f"{where}: {opt.section}.{opt.key} must be {_kind_words(opt.kind)}, got {raw!r}"
+        ) from None
+
+
+def _kind_words(kind: str) -> str:
+    return {
+        "int": "a whole number",
+        "bool": "true or false",
+        "list": "a list of strings",
+        "path": "a file path string",
+    }.get(kind, "a string")
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Load a TOML file, turning syntax errors into a ConfigError with file and line."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def load_settings(
+    config_path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    read_dotenv: bool = True,
+    allow_missing: bool = False,
+) -> Settings:
+    """Build Settings: defaults < TOML file < environment (< CLI ``overrides``).
+
+    ``config_path`` None means $RESPONDER_CONFIG or config/responder.toml if it exists.
+    """
+    if read_dotenv and environ is None:
+        from dotenv import load_dotenv  # noqa: PLC0415 - only the real CLI reads .env
+
+        load_dotenv(Path.cwd() / ".env", override=False)
+    env = dict(os.environ if environ is None else environ)
+    explicit = (config_path is not None or "RESPONDER_CONFIG" in env) and not allow_missing
+    path = config_path or Path(env.get("RESPONDER_CONFIG", str(DEFAULT_CONFIG)))
+    data: dict[str, Any] = {}
+    if path.exists() or explicit:
+        data = read_toml(path)
+    source = str(path) if data or explicit else "defaults"
+    values = _collect(data, env, source)
+    if overrides:
+        values.update(overrides)
+    _check_file_password(path, data)
+    return _build(values, data.get("policy", {}), source, env)
+
+
+def _collect(data: dict[str, Any], env: Mapping[str, str], source: str) -> dict[str, Any]:
+    by_section: dict[str, dict[str, Option]] = {}
+    for opt in OPTIONS:
+        by_section.setdefault(opt.section, {})[opt.key] = opt
+    values: dict[str, Any] = {f"{o.section}.{o.key}": o.default for o in OPTIONS}
+    for section, table in data.items():
+        if section == "policy":
+            continue  # validated by _build_policy
+        if section not in by_section or not isinstance(table, dict):
+            raise ConfigError(
+                f"{source}: unknown section [{section}]"
+                f"{_did_you_mean(section, [*by_section, 'policy'])}"
+            )
+        for key, raw in table.items():
+            option = by_section[section].get(key)
+            if option is None:
+                raise ConfigError(
+                    f"{source}: unknown key {section}.{key}"
+                    f"{_did_you_mean(key, list(by_section[section]))}"
+                )
+            values[f"{section}.{key}"] = _convert(option, raw, source)
+    known_env = {o.env: o for o in OPTIONS if o.env} | {k: None for k in EXTRA_ENV}
+    for name in sorted(env):
+        if not name.startswith("RESPONDER_"):
+            continue
+        if name not in known_env:
+            raise ConfigError(
+                f"environment: unknown variable {name}{_did_you_mean(name, list(known_env))}; "
+                "remove it or fix its name"
+            )
+        env_option = known_env[name]
+        if env_option is not None:
+            values[f"{env_option.section}.{env_option.key}"] = _convert(
+                env_option, env[name], f"${name}"
+            )
+    return values
+
+
+def _check_file_password(path: Path, data: dict[str, Any]) -> None:
+    """A password in the TOML is allowed only if nobody else can read the file."""
+    imap = data.get("imap", {})
+    if isinstance(imap, dict) and imap.get("password"):
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            raise ConfigError(
+                f"{path}: holds imap.password but is readable by others; "
+                f"run `chmod 600 {path}` or move the password to RESPONDER_IMAP_PASSWORD"
+            )
+
+
+def _build_policy(raw: Any, busy: bool, source: str) -> PolicySettings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [policy] must be a table")
+    tiers = dict(DEFAULT_POLICY)
+    call_proposed = Action.ACCEPT
+    actions = [a.value for a in Action]
+
+    def action(value: Any, where: str) -> Action:
+        if value not in actions:
+            raise ConfigError(
+                f"{source}: {where} = {value!r} is not an action; use one of {', '.join(actions)}"
+                f"{_did_you_mean(str(value), actions)}"
+            )
+        return Action(value)
+
+    for key, value in raw.items():
+        if key == "busy":
+            continue
+        if key == "call_proposed":
+            call_proposed = action(value, "policy.call_proposed")
+            continue
+        if key not in POLICY_TIERS or not isinstance(value, dict):
+            raise ConfigError(
+                f"{source}: unknown policy key policy.{key}"
+                f"{_did_you_mean(key, [*POLICY_TIERS, 'busy', 'call_proposed'])}"
+            )
+        base = tiers[key]
+        fields: dict[str, Action | None] = {k: getattr(base, k) for k in POLICY_KEYS}
+        for sub, act in value.items():
+            if sub not in POLICY_KEYS:
+                hint = _did_you_mean(sub, list(POLICY_KEYS))
+                raise ConfigError(f"{source}: unknown key policy.{key}.{sub}{hint}")
+            fields[sub] = action(act, f"policy.{key}.{sub}")
+        default = fields.pop("default")
+        assert default is not None
+        tiers[key] = TierPolicy(default, **fields)
+    return PolicySettings(tiers=tiers, busy=busy, call_proposed=call_proposed)
+
+
+def _build(
+    values: dict[str, Any], policy_raw: Any, source: str, env: Mapping[str, str]
+) -> Settings:
+    get: Callable[[str], Any] = values.__getitem__
+    security = get("imap.security")
+    if security not in ("ssl", "starttls", "plain"):
+        raise ConfigError(
+            f"{source}: imap.security must be ssl, starttls or plain, got {security!r}"
+        )
+    port = get("imap.port") or (993 if security == "ssl" else 143)
+    if not 0 < port < 65536:
+        raise ConfigError(f"{source}: imap.port {port} is not a TCP port")
+    for key in ("lookback_days", "max_age_days", "poll_seconds"):
+        if get(f"responder.{key}") < 0:
+            raise ConfigError(f"{source}: responder.{key} must not be negative")
+    if get("responder.poll_seconds") < 10:
+        raise ConfigError(f"{source}: responder.poll_seconds must be at least 10")
+    lang = get("responder.reply_language")
+    if lang not in REPLY_LANGUAGES:
+        raise ConfigError(
+            f"{source}: responder.reply_language must be one of {', '.join(REPLY_LANGUAGES)}"
+        )
+    try:
+        tz = ZoneInfo(get("responder.timezone"))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source}: responder.timezone {get('responder.timezone')!r} is not an IANA zone "
+            "(e.g. Europe/Oslo)"
+        ) from None
+    ca_file = get("imap.ca_file")
+    if ca_file is not None and not ca_file.is_file():
+        raise ConfigError(f"{source}: imap.ca_file {ca_file} does not exist")
+    keyword = get("responder.keyword")
+    if keyword and (not keyword.isascii() or any(c in keyword for c in ' ()"{%*\\]')):
+        raise ConfigError(f"{source}: responder.keyword {keyword!r} is not a valid IMAP keyword")
+    signatures: dict[str, str] = {}
+    for lang_code in REPLY_LANGUAGES:
+        sig = get(f"signatures.{lang_code}")
+        if sig is not None:
+            try:
+                signatures[lang_code] = sig.read_text(encoding="utf-8").rstrip("\n")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(
+                    f"{source}: signatures.{lang_code}: cannot read {sig} as UTF-8 ({exc})"
+                ) from None
+    email_addr = get("identity.email").strip()
+    identity = Identity(
+        name=get("identity.name").strip(),
+        email=email_addr,
+        aliases=tuple(a.strip() for a in get("identity.aliases") if a.strip()),
+    )
+    account = AccountSettings(
+        name="default",
+        host=get("imap.host"),
+        port=port,
+        user=get("imap.user"),
+        password=get("imap.password"),
+        password_cmd=get("imap.password_cmd"),
+        security=security,
+        ca_file=ca_file,
+        timeout=get("imap.timeout"),
+        folders=tuple(get("imap.folders")) or ("INBOX",),
+        drafts_folder=get("imap.drafts_folder") or None,
+        sent_folder=get("imap.sent_folder") or None,
+    )
+    state_dir = get("responder.state_dir") or _xdg("XDG_STATE_HOME", ".local/state")
+    key_file = get("responder.key_file") or _xdg("XDG_CONFIG_HOME", ".config") / "draft.key"
+    return Settings(
+        identity=identity,
+        account=account,
+        contacts_file=get("responder.contacts"),
+        state_dir=state_dir,
+        key_file=key_file,
+        templates_dir=get("responder.templates_dir"),
+        lookback_days=get("responder.lookback_days"),
+        max_age_days=get("responder.max_age_days"),
+        reply_language=lang,
+        timezone=tz,
+        booking_link=get("responder.booking_link"),
+        drafts_unread=get("responder.drafts_unread"),
+        keyword=keyword,
+        require_return_path=get("responder.require_return_path"),
+        poll_seconds=get("responder.poll_seconds"),
+        policy=_build_policy(policy_raw, get("policy.busy"), source),
+        signatures=signatures,
+        source=source,
+    )
+
+
+def require_account(settings: Settings) -> None:
+    """Commands that talk to a server need host, user and an identity; say which is missing."""
+    missing = [
+        env
+        for env, value in (
+            ("RESPONDER_IMAP_HOST", settings.account.host),
+            ("RESPONDER_IMAP_USER", settings.account.user),
+            ("RESPONDER_IDENTITY_EMAIL", settings.identity.email),
+        )
+        if not value
+    ]
+    if not (settings.account.password or settings.account.password_cmd):
+        missing.append("RESPONDER_IMAP_PASSWORD (or RESPONDER_IMAP_PASSWORD_CMD)")
+    if missing:
+        raise ConfigError(
+            f"{settings.source}: no account configured: set {', '.join(missing)} "
+            "(in the environment, .env or the [imap]/[identity] tables)"
+        )

@@ -1,0 +1,230 @@
+"""The pure core end to end: raw bytes → Outcome (message, verdict, decision).
+
+No I/O happens here: the clock, the folder's facts (INTERNALDATE, flags) and what the
+mailbox knows (has the user written to this sender before?) are arguments. `classify`,
+`preview`, `scan` and the service all call `assess`, so a dry run shows exactly what a real
+pass would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from responder import guard
+from responder.classify import classify
+from responder.config import PolicySettings, Settings
+from responder.cues import Lexicon, load_lexicon
+from responder.errors import ParseError
+from responder.model import Address, Decision, Identity, Message, Signal, Skip, Tier, Verdict
+from responder.parse import parse_message
+from responder.policy import decide
+from responder.tiers import Contacts, load_contacts, resolve_tier
+
+
+@dataclass(frozen=True)
+class Core:
+    """Everything the pure core needs, built once from Settings."""
+
+    identity: Identity
+    contacts: Contacts
+    policy: PolicySettings
+    lexicon: Lexicon
+    default_language: str = "en"
+    max_age: timedelta = timedelta(days=14)
+    require_return_path: bool = True
+    junk_folders: tuple[str, ...] = ("Junk", "Spam")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, contacts: Contacts | None = None) -> Core:
+        return cls(
+            identity=settings.identity,
+            contacts=contacts if contacts is not None else load_contacts(settings.contacts_file),
+            policy=settings.policy,
+            lexicon=load_lexicon(),
+            default_language=settings.reply_language,
+            max_age=timedelta(days=settings.max_age_days),
+            require_return_path=settings.require_return_path,
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the core made of one mail; ``decision.draft`` says whether to write a draft."""
+
+    message: Message | None
+    verdict: Verdict | None
+    decision: Decision
+    notes: tuple[str, ...] = field(default=())
+
+
+def skipped(skip: Skip, *, language: str = "und", reasons: tuple[str, ...] = ()) -> Decision:
+    """A decision to make no draft, carrying why."""
+    return Decision(
+        action=None,
+        tier=Tier.UNKNOWN,
+        reply_language=language,
+        formality=None,
+        reasons=(*reasons, str(skip)),
+        skip=skip,
+    )
+
+
+def too_old(
+    message: Message, *, now: datetime, max_age: timedelta, internaldate: datetime | None
+) -> Skip | None:
+    """Mail older than max_age by the server's date *or* its own Date header is never answered.
+
+    Both count: after a provider migration INTERNALDATE is the import day, and mail moved
+    back into INBOX gets a new UID; a reply weeks late is worse than none.
+    """
+    limit = now - max_age
+    if internaldate is not None and internaldate < limit:
+        return Skip("too_old", f"arrived {internaldate:%Y-%m-%d}, older than {max_age.days} days")
+    if message.date is not None and message.date < limit:
+        return Skip("too_old", f"dated {message.date:%Y-%m-%d}, older than {max_age.days} days")
+    return None
+
+
+def screen(
+    core: Core,
+    message: Message,
+    *,
+    now: datetime,
+    internaldate: datetime | None = None,
+    folder: str = "INBOX",
+    flags: Collection[str] = (),
+) -> Skip | None:
+    """Header-level checks that need no body: age, answered, and the RFC 3834 guard."""
+    old = too_old(message, now=now, max_age=core.max_age, internaldate=internaldate)
+    if old is not None:
+        return old
+    if any(f.lower() == "\\answered" for f in flags):
+        return Skip("answered", "you have already answered this mail")
+    if any(f.lower() == "\\draft" for f in flags):
+        return Skip("draft", "the mail is a draft")
+    return guard.check(
+        message,
+        core.identity,
+        folder=folder,
+        junk_folders=core.junk_folders,
+        require_return_path=core.require_return_path,
+    )
+
+
+def assess(
+    core: Core,
+    raw: bytes,
+    *,
+    now: datetime,
+    internaldate: datetime | None = None,
+    folder: str = "INBOX",
+    flags: Collection[str] = (),
+    known_correspondent: bool = False,
+) -> Outcome:
+    """parse → screen (age, guard) → classify → tier → decide, for one mail's bytes."""
+    try:
+        message = parse_message(raw)
+    except ParseError as exc:
+        return Outcome(None, None, skipped(Skip("unparseable", str(exc))))
+    return assess_message(
+        core,
+        message,
+        now=now,
+        internaldate=internaldate,
+        folder=folder,
+        flags=flags,
+        known_correspondent=known_correspondent,
+    )
+
+
+def assess_message(
+    core: Core,
+    message: Message,
+    *,
+    now: datetime,
+    internaldate: datetime | None = None,
+    folder: str = "INBOX",
+    flags: Collection[str] = (),
+    known_correspondent: bool = False,
+) -> Outcome:
+    """As `assess`, for a message already parsed."""
+    skip = screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
+    if skip is not None:
+        return Outcome(message, None, skipped(skip))
+    verdict = classify(message, lexicon=core.lexicon)
+    if not verdict.invitation:
+        return Outcome(
+            message,
+            verdict,
+            skipped(
+                Skip("not_invitation", "no invitation to meet in the new text"),
+                language=verdict.language,
+                reasons=verdict.reasons,
+            ),
+        )
+    sender = message.sender
+    assert sender is not None  # the guard skips mail without From
+    tier, tier_reason = resolve_tier(sender, core.contacts, verdict)
+    if tier is Tier.PERSONAL:
+        return Outcome(
+            message,
+            verdict,
+            skipped(
+                Skip("personal", "family or friend: answer in person"),
+                language=verdict.language,
+                reasons=verdict.reasons,
+            ),
+        )
+    decision = decide(
+        verdict,
+        tier,
+        tier_reason,
+        core.contacts.person(sender),
+        core.policy,
+        default_language=core.default_language,
+        known_correspondent=known_correspondent,
+    )
+    return Outcome(message, verdict, decision)
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Who the draft goes to and which of the user's addresses it comes from."""
+
+    from_address: str
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+
+
+def recipients(message: Message, decision: Decision, me: Identity) -> Recipients:
+    """Reply-all semantics without the user: Reply-To (if it passes the sender checks) or From;
+    others the sender copied stay in Cc; a delegate colleague is added to Cc.
+    """
+    target: Address | None = None
+    for candidate in message.reply_to:
+        if guard.sender_problem(candidate, me) is None:
+            target = candidate
+            break
+    if target is None:
+        target = message.sender
+    assert target is not None
+    from_address = me.email
+    for addr in (*message.to, *message.cc, *message.bcc, *message.resent_to):
+        if me.owns(addr.email):
+            from_address = addr.email
+            break
+    taken = {target.key} | set(me.addresses)
+    cc: list[Address] = []
+    for addr in (*message.to, *message.cc):
+        if addr.key and addr.key not in taken and "@" in addr.key:
+            cc.append(addr)
+            taken.add(addr.key)
+    if decision.delegate_to is not None and decision.delegate_to.key not in taken:
+        cc.append(decision.delegate_to)
+    return Recipients(from_address, (target,), tuple(cc))
+
+
+def is_calendar_request(verdict: Verdict | None) -> bool:
+    return verdict is not None and Signal.CALENDAR_REQUEST in verdict.signals

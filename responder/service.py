@@ -1,0 +1,348 @@
+"""One pass over an account: the single place where I/O meets the pure core.
+
+Order of work per message, chosen so that a crash at any point neither loses an invitation
+nor doubles a draft: decide (pure) → look in Drafts for the draft's recomputed Message-ID →
+APPEND only if absent → record the decision and advance the folder mark in one SQLite
+transaction. A crash after APPEND and before the commit redoes the message next pass, finds
+the draft, and records it without a second APPEND.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+
+from responder.compose import Composer
+from responder.config import Settings
+from responder.errors import MailboxError, ParseError
+from responder.mailbox import Fetched, Mailbox
+from responder.model import Message, Skip
+from responder.parse import parse_message
+from responder.pipeline import Core, Outcome, assess_message, screen, skipped
+from responder.state import Record, State
+
+log = structlog.get_logger("responder.service")
+BATCH = 200
+TEXT_LIMIT = 64 * 1024
+
+
+@dataclass
+class Row:
+    """One line of `scan` output / one logged decision."""
+
+    uid: int
+    date: datetime | None
+    sender: str
+    subject: str
+    outcome: Outcome
+    result: str  # drafted | exists | skipped | would draft
+
+
+@dataclass
+class PassReport:
+    """What one pass did, for the CLI summary and metrics."""
+
+    account: str
+    folder: str
+    seen: int = 0
+    invitations: int = 0
+    drafted: int = 0
+    skips: Counter[str] = field(default_factory=Counter)
+    rows: list[Row] = field(default_factory=list)
+    first_pass: bool = False
+
+
+Clock = Callable[[], datetime]
+MailboxFactory = Callable[[], Mailbox]
+
+
+def chunks(seq: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+class Pass:
+    """Carries one account's pass over its folders; built fresh for every pass."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        core: Core,
+        composer: Composer,
+        state: State,
+        mailbox: Mailbox,
+        *,
+        clock: Clock,
+        dry_run: bool = False,
+        lookback_days: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.core = core
+        self.composer = composer
+        self.state = state
+        self.mailbox = mailbox
+        self.clock = clock
+        self.dry_run = dry_run
+        self.lookback_days = settings.lookback_days if lookback_days is None else lookback_days
+        self.account = settings.account.name
+        self._drafts: str | None = None
+        self._sent: str | None = None
+
+    # -- folders we write to or look in -------------------------------------------------
+
+    @property
+    def drafts(self) -> str:
+        if self._drafts is None:
+            self._drafts = self.mailbox.find_folder(
+                "drafts", configured=self.settings.account.drafts_folder
+            )
+        return self._drafts
+
+    @property
+    def sent(self) -> str | None:
+        if self._sent is None:
+            try:
+                self._sent = self.mailbox.find_folder(
+                    "sent", configured=self.settings.account.sent_folder
+                )
+            except MailboxError:
+                log.warning(
+                    "sent_folder_missing",
+                    account=self.account,
+                    hint="set imap.sent_folder; thread checks against Sent are off",
+                )
+                self._sent = ""
+        return self._sent or None
+
+    # -- the pass ---------------------------------------------------------------------
+
+    def run(self) -> list[PassReport]:
+        return [self.run_folder(folder) for folder in self.settings.account.folders]
+
+    def run_folder(self, folder: str) -> PassReport:
+        report = PassReport(self.account, folder)
+        status = self.mailbox.select(folder, readonly=self.dry_run)
+        now = self.clock()
+        mark = self.state.folder_mark(self.account, folder)
+        baseline = max(status.uidnext - 1, 0)
+        windowed = mark is None or mark.uidvalidity != status.uidvalidity
+        if not windowed:
+            assert mark is not None
+            uids = self.mailbox.uids_since(mark.last_uid)
+        else:
+            report.first_pass = mark is None
+            uids = self._window(mark, status.uidvalidity, now)
+            if not self.dry_run:
+                # Record the starting point first: mail below it that is not in the window was
+                # deliberately left alone; everything above it is processed from now on.
+                start = min([baseline, *[u - 1 for u in uids]]) if uids else baseline
+                self.state.set_folder_mark(self.account, folder, status.uidvalidity, start, now)
+        log.info(
+            "pass_start", account=self.account, folder=folder, new=len(uids), dry_run=self.dry_run
+        )
+        for chunk in chunks(sorted(uids), BATCH):
+            self._batch(folder, status.uidvalidity, chunk, report)
+        if windowed and not self.dry_run and uids and baseline > max(uids):
+            # The window is done; mail below the baseline outside it is not for us.
+            self.state.set_folder_mark(
+                self.account, folder, status.uidvalidity, baseline, self.clock()
+            )
+        log.info(
+            "pass_done",
+            account=self.account,
+            folder=folder,
+            seen=report.seen,
+            invitations=report.invitations,
+            drafted=report.drafted,
+            skips=dict(report.skips),
+        )
+        return report
+
+    def _window(self, mark: object, uidvalidity: int, now: datetime) -> list[int]:
+        """UIDs to look at when there is no usable mark: the look-back, or nothing."""
+        if mark is not None:
+            # UIDVALIDITY changed: UIDs mean nothing now. Look at the last max-age days by date;
+            # mail decided before is recognised by its Message-ID and not drafted again.
+            log.warning("uidvalidity_changed", account=self.account, uidvalidity=uidvalidity)
+            days = self.settings.max_age_days
+        else:
+            days = min(self.lookback_days, self.settings.max_age_days)
+        if days <= 0:
+            return []
+        return self.mailbox.uids_received_since((now - timedelta(days=days)).date())
+
+    def _batch(
+        self, folder: str, uidvalidity: int, uids: Sequence[int], report: PassReport
+    ) -> None:
+        fetched = {f.uid: f for f in self.mailbox.fetch_headers(uids)}
+        now = self.clock()
+        heads: dict[int, tuple[Message | None, Skip | None]] = {}
+        for uid, item in fetched.items():
+            try:
+                head = parse_message(item.header)
+            except ParseError as exc:
+                heads[uid] = (None, Skip("unparseable", str(exc)))
+                continue
+            heads[uid] = (
+                head,
+                screen(
+                    self.core,
+                    head,
+                    now=now,
+                    internaldate=item.internaldate,
+                    folder=folder,
+                    flags=item.flags,
+                ),
+            )
+        wanted = [uid for uid, (_, skip) in heads.items() if skip is None]
+        texts = self.mailbox.fetch_text(wanted, limit=TEXT_LIMIT) if wanted else {}
+        for uid in sorted(fetched):
+            item = fetched[uid]
+            parsed_head, skip = heads[uid]
+            report.seen += 1
+            if skip is not None:
+                self._finish(
+                    folder,
+                    uidvalidity,
+                    item,
+                    Outcome(parsed_head, None, skipped(skip)),
+                    None,
+                    report,
+                )
+                continue
+            try:
+                full = parse_message(item.header + texts.get(uid, b""))
+            except ParseError as exc:
+                outcome = Outcome(parsed_head, None, skipped(Skip("unparseable", str(exc))))
+                self._finish(folder, uidvalidity, item, outcome, None, report)
+                continue
+            self._one(folder, uidvalidity, item, full, report)
+
+    def _one(
+        self, folder: str, uidvalidity: int, item: Fetched, message: Message, report: PassReport
+    ) -> None:
+        now = self.clock()
+        known = False
+        sender = message.sender
+        if sender is not None and self.sent is not None:
+            known = self.mailbox.has_mail_to(self.sent, sender.email)
+        try:
+            outcome = assess_message(
+                self.core,
+                message,
+                now=now,
+                internaldate=item.internaldate,
+                folder=folder,
+                flags=item.flags,
+                known_correspondent=known,
+            )
+        except Exception as exc:
+            log.exception("message_failed", account=self.account, folder=folder, uid=item.uid)
+            outcome = Outcome(message, None, skipped(Skip("internal_error", type(exc).__name__)))
+        if outcome.decision.draft:
+            report.invitations += 1
+            outcome = self._thread_checks(outcome)
+        draft_id = None
+        result = "skipped"
+        if outcome.decision.draft:
+            draft_id, result = self._draft(outcome, now)
+        self._finish(folder, uidvalidity, item, outcome, draft_id, report, result=result)
+
+    def _thread_checks(self, outcome: Outcome) -> Outcome:
+        """At most one draft per thread; none where the user already wrote in the thread."""
+        msg = outcome.message
+        assert msg is not None
+        refs = [r for r in (*msg.references, *msg.in_reply_to) if r]
+        ids = [i for i in (msg.message_id, *refs) if i]
+        made = self.state.drafted_for(self.account, msg.message_id) if msg.message_id else None
+        if made is not None:
+            skip = Skip("already_drafted", "a draft was made for this mail before")
+        elif self.state.thread_drafted(self.account, [i for i in ids if i]) is not None:
+            skip = Skip("thread_has_draft", "this thread already has a draft")
+        elif refs and self.sent is not None and self.mailbox.any_message_id(self.sent, refs):
+            skip = Skip("already_answered", "you wrote in this thread (found in Sent)")
+        else:
+            return outcome
+        return Outcome(
+            msg,
+            outcome.verdict,
+            skipped(
+                skip, language=outcome.decision.reply_language, reasons=outcome.decision.reasons
+            ),
+        )
+
+    def _draft(self, outcome: Outcome, now: datetime) -> tuple[str, str]:
+        msg = outcome.message
+        assert msg is not None
+        draft_id = self.composer.draft_id(msg)
+        if self.mailbox.has_message_id(self.drafts, draft_id):
+            log.info("draft_exists", account=self.account, draft_id=draft_id)
+            return draft_id, "exists"
+        if self.dry_run:
+            return draft_id, "would draft"
+        data = self.composer.compose(outcome, now=now)
+        flags = ["\\Draft"] if self.settings.drafts_unread else ["\\Draft", "\\Seen"]
+        self.mailbox.append(self.drafts, data, flags=flags, when=now)
+        return draft_id, "drafted"
+
+    def _finish(
+        self,
+        folder: str,
+        uidvalidity: int,
+        item: Fetched,
+        outcome: Outcome,
+        draft_id: str | None,
+        report: PassReport,
+        *,
+        result: str = "skipped",
+    ) -> None:
+        decision = outcome.decision
+        msg = outcome.message
+        sender = msg.sender.email if msg is not None and msg.sender is not None else ""
+        subject = msg.subject if msg is not None else ""
+        if decision.skip is not None:
+            report.skips[decision.skip.rule] += 1
+        if result in ("drafted", "exists"):
+            report.drafted += result == "drafted"
+            if self.settings.keyword and not self.dry_run and self.mailbox.supports_keywords():
+                self.mailbox.add_keyword([item.uid], self.settings.keyword)
+        event = log.info if decision.draft or result != "skipped" else log.debug
+        event(
+            "decision",
+            account=self.account,
+            folder=folder,
+            uid=item.uid,
+            action=decision.action.value if decision.action else None,
+            skip=decision.skip.rule if decision.skip else None,
+            result=result,
+            tier=decision.tier.value,
+            reasons=list(decision.reasons),
+            draft_id=draft_id,
+        )
+        report.rows.append(
+            Row(item.uid, msg.date if msg else item.internaldate, sender, subject, outcome, result)
+        )
+        if self.dry_run:
+            return
+        self.state.record(
+            self.account,
+            folder,
+            uidvalidity,
+            Record(
+                uid=item.uid,
+                message_id=msg.message_id if msg else None,
+                thread=msg.thread_root if msg else None,
+                sender=sender,
+                subject=subject,
+                action=decision.action.value if decision.action else None,
+                skip_rule=decision.skip.rule if decision.skip else None,
+                reasons=decision.reasons,
+                draft_id=draft_id if result in ("drafted", "exists") else None,
+            ),
+            self.clock(),
+            advance_to=item.uid,
+        )
