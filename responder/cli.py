@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--formal", action="store_true", help="German: Sie")
     form.add_argument("--informal", action="store_true", help="German: du")
     prev.add_argument("--contacts", type=Path, help="contacts TOML (overrides the config)")
+    prev.add_argument("--raw", action="store_true", help="print the draft's bytes as APPENDed")
 
     sub.add_parser("check", help="validate config and templates, log in, find Drafts")
 

@@ -9,7 +9,7 @@ from typing import TextIO
 import structlog
 
 from responder.cli import EXIT_ERROR, EXIT_OK, dump_json, now_utc
-from responder.compose import Composer, load_key
+from responder.compose import Composer, load_key, readable
 from responder.config import Settings, load_settings, require_account
 from responder.errors import ConfigError
 from responder.mailbox import Mailbox, Role, ServerSettings
@@ -230,11 +230,8 @@ def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     if not outcome.decision.draft:
         out.write(f"No draft: {outcome.decision.skip}\n")
         return EXIT_OK
-    out.write(
-        composer.compose(outcome, now=now, me=offline(core, raw).identity).decode(
-            "utf-8", "replace"
-        )
-    )
+    draft = composer.compose(outcome, now=now, me=offline(core, raw).identity)
+    out.write(draft.decode("utf-8", "replace") if args.raw else readable(draft))
     return EXIT_OK
 
 

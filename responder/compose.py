@@ -8,15 +8,20 @@ recompute it and find the draft in the Drafts folder instead of writing a second
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
 from responder.config import Settings
+from responder.draft import decode_flowed
 from responder.errors import ConfigError
 from responder.model import Action, Identity, Message
 from responder.pipeline import Outcome, recipients
@@ -25,6 +30,21 @@ from responder.templates import TemplateSet, sample_contexts
 from responder.tiers import Contacts, load_contacts
 
 KEY_BYTES = 32
+
+
+def readable(raw: bytes, *, headers: Sequence[str] | None = None) -> str:
+    """A draft as a mail client shows it: headers decoded, then the text with soft breaks joined.
+
+    ``headers`` None shows every header in order; otherwise only those named.
+    """
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    names = headers if headers is not None else list(dict.fromkeys(msg.keys()))
+    lines = [f"{h}: {msg[h]}" for h in names if msg[h] is not None]
+    part = msg.get_body(("plain",)) if isinstance(msg, EmailMessage) else None
+    text = part.get_content() if isinstance(part, EmailMessage) else ""
+    if isinstance(part, EmailMessage) and part.get_param("format") == "flowed":
+        text = decode_flowed(text)
+    return "\n".join(lines) + "\n\n" + text.replace("\r\n", "\n")
 
 
 def load_key(path: Path) -> bytes:
@@ -72,6 +92,7 @@ class Composer:
     timezone: tzinfo
     booking_link: str | None
     signatures: dict[str, str]
+    introducer: str = "cc"
 
     @classmethod
     def from_settings(cls, settings: Settings, *, contacts: Contacts | None = None) -> Composer:
@@ -89,6 +110,7 @@ class Composer:
             timezone=settings.timezone,
             booking_link=settings.booking_link or None,
             signatures=dict(settings.signatures),
+            introducer=settings.introducer,
         )
 
     def draft_id(self, message: Message) -> str:
@@ -112,7 +134,7 @@ class Composer:
         msg, verdict, decision = outcome.message, outcome.verdict, outcome.decision
         assert msg is not None and verdict is not None and decision.action is not None
         me = me or self.identity
-        rcpt = recipients(msg, decision, me)
+        rcpt = recipients(msg, decision, me, verdict=verdict, introducer=self.introducer)
         sender = msg.sender
         person = self.contacts.person(sender) if sender is not None else None
         context = build_context(
@@ -124,7 +146,8 @@ class Composer:
             tz=self.timezone,
             signature=self.signatures.get(decision.reply_language, ""),
             booking_link=self.booking_link,
-            salutation_override=person.salutation if person else None,
+            salutation_override=person.salutation if person and rcpt.addressee is None else None,
+            addressee=rcpt.addressee,
         )
         body = render_body(self.templates, decision.reply_language, decision.action, context)
         draft = build_draft(
@@ -136,6 +159,7 @@ class Composer:
             body_text=body,
             to=rcpt.to,
             cc=rcpt.cc,
+            bcc=rcpt.bcc,
             message_id=self.draft_id(msg),
             date=now,
         )

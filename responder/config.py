@@ -162,6 +162,14 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "responder",
+        "introducer",
+        "RESPONDER_INTRODUCER",
+        "str",
+        "cc",
+        "Introduction mails: reply to the introduced person with the introducer in cc | bcc.",
+    ),
+    Option(
+        "responder",
         "require_return_path",
         "RESPONDER_REQUIRE_RETURN_PATH",
         "bool",
@@ -285,6 +293,7 @@ class Settings:
     drafts_unread: bool
     keyword: str
     require_return_path: bool
+    introducer: str
     poll_seconds: int
     policy: PolicySettings
     signatures: Mapping[str, str]
@@ -581,11 +590,18 @@ def _build(
         drafts_unread=get("responder.drafts_unread"),
         keyword=keyword,
         require_return_path=get("responder.require_return_path"),
+        introducer=_introducer(get("responder.introducer"), source),
         poll_seconds=get("responder.poll_seconds"),
         policy=_build_policy(policy_raw, get("policy.busy"), source),
         signatures=signatures,
         source=source,
     )
+
+
+def _introducer(value: str, source: str) -> str:
+    if value not in ("cc", "bcc"):
+        raise ConfigError(f"{source}: responder.introducer must be cc or bcc, got {value!r}")
+    return value
 
 
 def require_account(settings: Settings) -> None:

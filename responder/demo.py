@@ -8,8 +8,6 @@ IMAP code, and prints the decisions and the drafts it APPENDed.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import importlib.resources
 import socket
 import subprocess
@@ -19,16 +17,16 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TextIO
 
+from responder.compose import readable
 from responder.config import Settings, load_settings
-from responder.draft import decode_flowed
 from responder.errors import ResponderError
 from responder.mailbox import Mailbox
 
+SHOWN = ("From", "To", "Cc", "Subject", "In-Reply-To")
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105 - a throwaway in-memory server on loopback
 
@@ -142,17 +140,6 @@ def demo_settings(port: int, tmp: Path) -> Settings:
     return load_settings(tmp / "none.toml", environ=env, read_dotenv=False, allow_missing=True)
 
 
-def show(raw: bytes) -> str:
-    """A draft as a mail client shows it: the main headers, then the decoded text."""
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    lines = [f"{h}: {msg[h]}" for h in ("From", "To", "Cc", "Subject", "In-Reply-To") if msg[h]]
-    body = msg.get_body(("plain",))
-    text = body.get_content() if isinstance(body, EmailMessage) else ""
-    if isinstance(body, EmailMessage) and body.get_param("format") == "flowed":
-        text = decode_flowed(text)  # show it as a mail client does: soft breaks joined
-    return "\n".join(lines) + "\n\n" + text.replace("\r\n", "\n")
-
-
 def run_demo(out: TextIO, *, port: int = 0) -> int:
     from responder.commands import print_table, run_pass, server_settings  # noqa: PLC0415
 
@@ -180,7 +167,7 @@ def run_demo(out: TextIO, *, port: int = 0) -> int:
             texts = mbox.read_all(drafts)
         out.write(f"\n{len(texts)} drafts in {drafts!r}:\n")
         for raw in texts:
-            out.write("\n" + "=" * 72 + "\n" + show(raw))
+            out.write("\n" + "=" * 72 + "\n" + readable(raw, headers=SHOWN))
         out.write("\n" + "=" * 72 + "\n")
         out.write("The originals are untouched (still unread). Nothing was sent.\n")
     return 0

@@ -209,6 +209,7 @@ def build_draft(
     cc: Sequence[Address],
     message_id: str,
     date: datetime,
+    bcc: Sequence[Address] = (),
 ) -> EmailMessage:
     """The reply as a complete RFC 5322 message, ready to APPEND to Drafts.
 
@@ -225,6 +226,8 @@ def build_draft(
         msg["To"] = [_header_address(a) for a in to]
     if cc:
         msg["Cc"] = [_header_address(a) for a in cc]
+    if bcc:  # a draft keeps Bcc so the user's client sends it blind
+        msg["Bcc"] = [_header_address(a) for a in bcc]
     msg["Subject"] = reply_subject(original.subject)
     msg["Date"] = email.utils.format_datetime(date)
     msg["Message-ID"] = clean_header_text(message_id).replace(" ", "")

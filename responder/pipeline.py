@@ -191,16 +191,38 @@ def assess_message(
 
 @dataclass(frozen=True)
 class Recipients:
-    """Who the draft goes to and which of the user's addresses it comes from."""
+    """Who the draft goes to, whom it greets, and which of the user's addresses it comes from."""
 
     from_address: str
     to: tuple[Address, ...]
     cc: tuple[Address, ...]
+    bcc: tuple[Address, ...] = ()
+    addressee: Address | None = None  # greeted person when not the sender (introductions)
 
 
-def recipients(message: Message, decision: Decision, me: Identity) -> Recipients:
+def introduced(message: Message, me: Identity) -> Address | None:
+    """The one person an introduction mail introduces: the only other recipient."""
+    sender = message.sender
+    others = [
+        a
+        for a in (*message.to, *message.cc)
+        if "@" in a.key and not me.owns(a.email) and (sender is None or a.key != sender.key)
+    ]
+    unique = {a.key: a for a in others}
+    return next(iter(unique.values())) if len(unique) == 1 else None
+
+
+def recipients(
+    message: Message,
+    decision: Decision,
+    me: Identity,
+    *,
+    verdict: Verdict | None = None,
+    introducer: str = "cc",
+) -> Recipients:
     """Reply-all semantics without the user: Reply-To (if it passes the sender checks) or From;
-    others the sender copied stay in Cc; a delegate colleague is added to Cc.
+    others the sender copied stay in Cc; a delegate colleague is added to Cc. An introduction
+    is answered to the introduced person, with the introducer in Cc (or Bcc, if configured).
     """
     target: Address | None = None
     for candidate in message.reply_to:
@@ -223,8 +245,14 @@ def recipients(message: Message, decision: Decision, me: Identity) -> Recipients
             taken.add(addr.key)
     if decision.delegate_to is not None and decision.delegate_to.key not in taken:
         cc.append(decision.delegate_to)
+    guest = (
+        introduced(message, me)
+        if verdict is not None and Signal.INTRODUCTION in verdict.signals
+        else None
+    )
+    if guest is not None:
+        rest = tuple(a for a in cc if a.key != guest.key)
+        if introducer == "bcc":
+            return Recipients(from_address, (guest,), rest, (target,), guest)
+        return Recipients(from_address, (guest,), (target, *rest), (), guest)
     return Recipients(from_address, (target,), tuple(cc))
-
-
-def is_calendar_request(verdict: Verdict | None) -> bool:
-    return verdict is not None and Signal.CALENDAR_REQUEST in verdict.signals

@@ -338,11 +338,16 @@ def build_context(
     call_minutes: int = DEFAULT_CALL_MINUTES,
     short_minutes: int = DEFAULT_SHORT_MINUTES,
     timebox_minutes: int = DEFAULT_TIMEBOX_MINUTES,
+    addressee: Address | None = None,
 ) -> dict[str, Any]:
-    """Every template variable for one reply (see the module docstring for the list)."""
+    """Every template variable for one reply (see the module docstring for the list).
+
+    ``addressee`` is whom the reply greets when that is not the sender: in an introduction
+    ("Anna, meet Lars") the reply goes to the introduced person.
+    """
     lang = normalize_language(decision.reply_language)
     formal = decision.formality is not Formality.INFORMAL
-    full, first = display_names(original.sender)
+    full, first = display_names(addressee or original.sender)
     proposed_text, proposed_date = "", None
     if verdict.proposed is not None:
         proposed_text = clean_header_text(verdict.proposed.text)

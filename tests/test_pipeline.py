@@ -151,6 +151,30 @@ class TestRecipients:
         assert recipients(parse_message(raw), decision, ME).cc == (ola,)
 
 
+class TestIntroductions:
+    """An introduction is answered to the introduced person, the introducer copied."""
+
+    RAW = (ROOT / "tests" / "fixtures" / "pipeline" / "en-introduction.eml").read_bytes()
+
+    def test_reply_goes_to_the_introduced_person(self) -> None:
+        """To: the introduced person; Cc: the introducer; the greeting names the introduced."""
+        outcome = assess(core(), self.RAW, now=NOW)
+        assert outcome.verdict is not None and outcome.decision.draft
+        rcpt = recipients(outcome.message, outcome.decision, ME, verdict=outcome.verdict)
+        assert [a.email for a in rcpt.to] == ["lars.holm@holm-design.example"]
+        assert [a.email for a in rcpt.cc] == ["maria@netzwerk.example"]
+        assert rcpt.addressee is not None and rcpt.addressee.name == "Lars Holm"
+
+    def test_introducer_in_bcc_when_configured(self) -> None:
+        """With introducer = "bcc" the introducer moves to Bcc."""
+        outcome = assess(core(), self.RAW, now=NOW)
+        assert outcome.message is not None and outcome.verdict is not None
+        rcpt = recipients(
+            outcome.message, outcome.decision, ME, verdict=outcome.verdict, introducer="bcc"
+        )
+        assert rcpt.cc == () and [a.email for a in rcpt.bcc] == ["maria@netzwerk.example"]
+
+
 class TestPersonOverrides:
     """Per-contact settings reach the decision."""
 
