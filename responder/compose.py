@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 
 from responder.config import Settings
@@ -163,7 +162,7 @@ class Composer:
             message_id=self.draft_id(msg),
             date=now,
         )
-        return draft.as_bytes(policy=SMTP)
+        return draft.as_bytes()  # the draft's own policy: CRLF, unfolded headers
 
     def sample(self, lang: str, action: str, *, formal: bool) -> str:
         """`preview --lang --action`: one template rendered with sample data."""

@@ -31,7 +31,55 @@ WIDTH = 72
 MAX_REFERENCES = 20
 
 #: CRLF-terminated lines, header lines folded at 78 with the first line never left empty.
-POLICY = email.policy.SMTP.clone(max_line_length=78)
+_ID_HEADERS = frozenset({"message-id", "in-reply-to", "references"})
+
+
+class _DraftPolicy(email.policy.EmailPolicy):
+    """SMTP policy, except that a header's first line is never left empty.
+
+    The stock folder moves a value that does not fit the rest of the first line to a
+    continuation line ("Subject:\r\n Re: …", "In-Reply-To:\r\n <id>"): legal, but some
+    parsers then keep a leading space and clients show it badly. Here plain-ASCII message-id
+    and Subject headers are folded between words only, the first word always on the header's
+    own line (a single long id may exceed 78 columns; RFC 5322 allows 998).
+    """
+
+    def _fold_words(self, name: str, value: str) -> str:
+        head = f"{name}:"
+        lines: list[str] = []
+        line = head
+        limit = self.max_line_length or 78
+        for token in value.split():
+            if line != head and len(line) + 1 + len(token) > limit:
+                lines.append(line)
+                line = ""
+            line += " " + token
+        lines.append(line)
+        return str(self.linesep).join(lines) + str(self.linesep)
+
+    def _ours(self, name: str, value: str) -> bool:
+        lowered = name.lower()
+        if lowered in _ID_HEADERS:
+            return value.isascii()
+        if lowered != "subject" or not value.isascii():
+            return False
+        # A word too long for any line is left to the stock folder (it RFC 2047-splits it).
+        room = (self.max_line_length or 78) - len(name) - 2
+        return all(len(word) <= room for word in value.split())
+
+    def fold(self, name: str, value: str) -> str:
+        if self._ours(name, str(value)):
+            return self._fold_words(name, str(value))
+        return str(super().fold(name, value))
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if self._ours(name, str(value)):
+            return self._fold_words(name, str(value)).encode("ascii")
+        return bytes(super().fold_binary(name, value))
+
+
+POLICY = _DraftPolicy(linesep="\r\n", max_line_length=78)
+REFERENCES_CHARS = 900
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\ufeff]")
 _SPACES = re.compile(r"\s+")
@@ -78,6 +126,8 @@ def references_for(original: Message) -> list[str]:
     unique = list(reversed(dict.fromkeys(reversed(ids))))  # keep each id's last position
     if len(unique) > MAX_REFERENCES:
         unique = [unique[0], *unique[-(MAX_REFERENCES - 1) :]]
+    while len(unique) > 2 and len(" ".join(unique)) > REFERENCES_CHARS:
+        del unique[1]  # keep the root and the nearest parents (RFC 5322 §3.6.4)
     return unique
 
 

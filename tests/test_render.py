@@ -643,6 +643,19 @@ class TestBuildDraft:
             assert all(len(h) <= 78 for h in head.split("\r\n"))
             assert parse(raw)["Subject"] == reply_subject(subject)
 
+    def test_no_header_starts_with_an_empty_line(self) -> None:
+        """A subject or Message-ID just too long for one line still starts on the header line."""
+        long_id = "<CAisSwBv9j6dAS4vUraHZJ=rzLCH=cL24O2RoUGV+Kz189xDKYhtu@mail.gmail.com>"
+        subject = "Family business / German subsidiary - possible workshop in Sheffield"
+        _, raw = make_draft(message=make_message(subject=subject, message_id=long_id))
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        for name in ("Subject", "In-Reply-To", "References"):
+            line = next(h for h in head.split("\r\n") if h.startswith(f"{name}:"))
+            assert len(line) > len(name) + 2, f"{name} folded onto a continuation line"
+        parsed = parse(raw)
+        assert parsed["In-Reply-To"] == long_id
+        assert parsed["Subject"] == f"Re: {subject}"
+
     def test_nothing_reveals_automation(self) -> None:
         """No Auto-Submitted, X-Mailer, User-Agent or product name in the draft."""
         draft, raw = make_draft()
