@@ -31,6 +31,7 @@ reasons                list of str explaining the decision; never printed by shi
 subject                the original subject, cleaned
 language               template language ("en", "de", "nb")
 attribution            localized "On …, Name <addr> wrote:" line above the quote
+introduced_by          first name of whoever introduced the addressee (introductions), or ""
 quoted                 the sender's new text to quote (use the ``quote`` filter)
 =====================  ==================================================================
 
@@ -101,7 +102,7 @@ _INTENT_PHRASES: dict[str, dict[Intent | None, str]] = {
         Intent.COFFEE: "einen Kaffee",
         Intent.LUNCH: "ein Mittagessen",
         Intent.DINNER: "ein Abendessen",
-        Intent.DRINKS: "ein Getränk nach Feierabend",
+        Intent.DRINKS: "einen Drink nach Feierabend",
         Intent.BREAKFAST: "ein Frühstück",
         Intent.CALL: "ein Telefonat",
         Intent.MEETING: "ein Treffen",
@@ -324,6 +325,11 @@ def _clean_signature(signature: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def _introducer_name(sender: Address | None) -> str:
+    full, first = display_names(sender)
+    return first or full
+
+
 def build_context(
     original: Message,
     decision: Decision,
@@ -388,4 +394,5 @@ def build_context(
         "language": lang,
         "attribution": _attribution(lang, sender, original.date, tz),
         "quoted": original.new_text.strip("\n"),
+        "introduced_by": _introducer_name(original.sender) if addressee is not None else "",
     }

@@ -56,6 +56,7 @@ VARIABLES: frozenset[str] = frozenset(
         "language",
         "attribution",
         "quoted",
+        "introduced_by",
     }
 )
 
@@ -329,6 +330,7 @@ def sample_contexts(lang: str) -> list[dict[str, Any]]:
         "language": normalize_language(lang),
         "attribution": text["attribution"],
         "quoted": "Coffee next week?",
+        "introduced_by": "",
     }
     bare = dict(
         full,
@@ -346,7 +348,13 @@ def sample_contexts(lang: str) -> list[dict[str, Any]]:
         quoted="",
         formal=False,
     )
-    return [full, dict(full, formal=False), bare, dict(bare, formal=True)]
+    return [
+        full,
+        dict(full, formal=False),
+        bare,
+        dict(bare, formal=True),
+        dict(full, introduced_by="Maria"),
+    ]
 
 
 def render_body(

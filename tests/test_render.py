@@ -303,7 +303,7 @@ EXPECTED: Mapping[tuple[str, Action], tuple[str, ...]] = {
     ("de", Action.REDIRECT_SHORT): ("30 Minuten", "Dienstag, 14. April passt"),
     ("de", Action.REDIRECT_EMAIL): ("per E-Mail", "Fragen"),
     ("de", Action.DELEGATE): ("Sam Berg", "in Kopie"),
-    ("de", Action.DECLINE): ("Einen Kaffee muss ich diesmal", LINK, "E-Mail"),
+    ("de", Action.DECLINE): ("Einladung auf einen Kaffee", LINK, "E-Mail"),
     ("nb", Action.ACCEPT): ("en kaffe", "Tirsdag 14. april passer", "kontoret"),
     ("nb", Action.ACCEPT_TIMEBOXED): ("45 minutter", "Tirsdag 14. april passer", "stikkord"),
     ("nb", Action.REDIRECT_CALL): ("telefonsamtale på 20 minutter", LINK),
