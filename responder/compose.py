@@ -24,7 +24,13 @@ from responder.draft import decode_flowed
 from responder.errors import ConfigError
 from responder.model import Action, Identity, Message
 from responder.pipeline import Outcome, recipients
-from responder.render import build_context, build_draft, draft_message_id, render_body
+from responder.render import (
+    build_context,
+    build_draft,
+    draft_message_id,
+    render_body,
+    salutation,
+)
 from responder.templates import TemplateSet, sample_contexts
 from responder.tiers import Contacts, load_contacts
 
@@ -172,7 +178,12 @@ class Composer:
             raise ConfigError(
                 f"preview: --action {action!r} is not one of {', '.join(a.value for a in Action)}"
             ) from None
-        contexts = [c for c in sample_contexts(lang) if c.get("formal", True) == formal]
-        context = dict(contexts[0] if contexts else sample_contexts(lang)[0])
+        context = dict(sample_contexts(lang)[0])
         context["formal"] = formal
+        context["salutation"] = salutation(
+            lang,
+            formal=formal,
+            full_name=context["sender_name"],
+            first_name=context["sender_first_name"],
+        )
         return render_body(self.templates, lang, act, context)
