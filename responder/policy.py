@@ -49,7 +49,8 @@ def choose_action(
     known_correspondent: bool = False,
 ) -> tuple[Action, list[str]]:
     """Pick the action and say which rule picked it."""
-    if person.action is not None:
+    delegate_nobody = person.action is Action.DELEGATE and person.account_manager is None
+    if person.action is not None and not delegate_nobody:
         return person.action, [f"action {person.action.value}: set for this contact"]
     if person.account_manager is not None and tier is Tier.CLIENT:
         return Action.DELEGATE, [
@@ -63,6 +64,11 @@ def choose_action(
     row = policy.tiers.get(tier.value) or policy.tiers["unknown"]
     action = row.default
     why = [f"action {action.value}: policy for {tier.value}"]
+    if delegate_nobody:
+        why.insert(0, "contact's action delegate ignored: no account_manager set")
+    if action is Action.DELEGATE and person.account_manager is None:
+        action = Action.REDIRECT_CALL  # a policy row cannot name a colleague: never hand to nobody
+        why.append("-> redirect_call: delegate needs a contact's account_manager")
     if tier is Tier.PROSPECT and Signal.BONA_FIDE in verdict.signals and row.bona_fide:
         action = row.bona_fide
         why = [f"action {action.value}: bona-fide prospect (budget, timeline, need)"]

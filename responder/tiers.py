@@ -116,6 +116,11 @@ def _table(value: Any, name: str, where: str) -> dict[str, Any]:
 
 
 def _person(addr: str, table: Any, where: str) -> Person:
+    if "@" not in addr or addr.startswith("@"):
+        raise ConfigError(
+            f'{where}: [people."{addr}"] is not an address; per-person settings need a full '
+            "address such as name@example.com"
+        )
     table = _table(table, f'people."{addr}"', where)
     for key in table:
         if key not in PERSON_KEYS:
@@ -134,6 +139,9 @@ def _person(addr: str, table: Any, where: str) -> Person:
         if "@" not in email:
             raise ConfigError(f'{where}: people."{addr}".account_manager must be "Name <address>"')
         manager = Address(name, email)
+    for key in ("salutation", "language"):
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f'{where}: people."{addr}".{key} must be a string')
     language = table.get("language")
     if language is not None and language not in ("en", "de", "nb"):
         raise ConfigError(f'{where}: people."{addr}".language must be en, de or nb')
