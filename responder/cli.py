@@ -1,4 +1,4 @@
-"""Command line: once, scan, run, classify, preview, check, demo, eval.
+"""Command line: once, scan, run, health, classify, preview, check, forget, cleanup, demo, eval.
 
 Errors the user can fix (config, templates, login) print one clear line and exit non-zero;
 a traceback appears only with --debug.
@@ -59,7 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="window to show when there is no state yet (default: max age)",
     )
     scan.add_argument("--json", action="store_true", help="one JSON object per line")
-    sub.add_parser("run", help="daemon: poll on a schedule until SIGTERM/SIGINT")
+    sub.add_parser("run", help="daemon: IDLE and polling for every account until SIGTERM/SIGINT")
+    sub.add_parser("health", help="exit 0 if `run` passes succeed (for Docker HEALTHCHECK), else 1")
+    forget = sub.add_parser("forget", help="erase every record of one sender from the state")
+    forget.add_argument("address", metavar="ADDRESS", help="the sender's e-mail address")
+    cleanup = sub.add_parser(
+        "cleanup", help="remove responder's keyword from an account's mail, and its state"
+    )
+    for command in (once, scan, cleanup):
+        command.add_argument("--account", metavar="NAME", help="only this account")
 
     cls = sub.add_parser("classify", help="offline: classify .eml files, no server")
     cls.add_argument("files", nargs="+", type=Path, metavar="FILE.eml")
@@ -78,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     prev.add_argument("--contacts", type=Path, help="contacts TOML (overrides the config)")
     prev.add_argument("--raw", action="store_true", help="print the draft's bytes as APPENDed")
 
-    sub.add_parser("check", help="validate config and templates, log in, find Drafts")
+    check = sub.add_parser("check", help="validate config and templates, log in, find Drafts")
+    check.add_argument("--account", metavar="NAME", help="only this account")
 
     demo = sub.add_parser("demo", help="run the real pipeline against a local demo IMAP server")
     demo.add_argument("--port", type=int, default=0, help="port for the demo server (0 = free)")
@@ -94,7 +103,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     args = build_parser().parse_args(argv)
     stream = out or sys.stdout
     level = "debug" if args.debug or args.verbose else "info"
-    if args.command in ("demo", "classify", "preview", "eval") and not (args.debug or args.verbose):
+    if args.command in ("demo", "classify", "preview", "eval", "health") and not (
+        args.debug or args.verbose
+    ):
         level = "warning"  # these print their own results; routine events would bury them
     logsetup.configure(level, json=True if args.json_log else None)
     from responder import commands  # noqa: PLC0415 - keep `--help` fast and import-light

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
 import structlog
 
-from responder.cli import EXIT_ERROR, EXIT_OK, dump_json, now_utc
+from responder.cli import EXIT_ERROR, EXIT_LOGIN, EXIT_OK, dump_json, now_utc
 from responder.compose import Composer, load_key, readable
 from responder.config import Settings, load_settings, require_account
-from responder.errors import ConfigError
+from responder.errors import ConfigError, LoginError, ResponderError
 from responder.mailbox import Mailbox, Role, ServerSettings
 from responder.pipeline import Core, Outcome, assess
 from responder.service import Pass, PassReport
@@ -26,16 +31,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def server_settings(settings: Settings) -> ServerSettings:
-    acct = settings.account
-    return ServerSettings(
-        host=acct.host,
-        port=acct.port,
-        security=acct.security,
-        user=acct.user,
-        password=acct.resolve_password().reveal(),
-        ca_file=acct.ca_file,
-        timeout=float(acct.timeout),
-    )
+    """The account's server settings with a freshly fetched password or OAuth2 token."""
+    from responder.auth import server_settings as for_account  # noqa: PLC0415
+
+    return for_account(settings.account)
 
 
 def run_pass(
@@ -57,7 +56,7 @@ def run_pass(
         if dry_run and lookback_days is None and fresh:
             # A dry run with no state yet shows the max-age window rather than nothing.
             lookback_days = settings.max_age_days
-        return Pass(
+        reports = Pass(
             settings,
             core,
             composer,
@@ -67,21 +66,62 @@ def run_pass(
             dry_run=dry_run,
             lookback_days=lookback_days,
         ).run()
+        if not dry_run and settings.retention_days:
+            state.purge(now_utc() - timedelta(days=settings.retention_days))
+        return reports
+
+
+def each_account(
+    args: argparse.Namespace, settings: Settings, work: Callable[[Settings], None]
+) -> int:
+    """Run work for the chosen account (--account) or every account, in order.
+
+    With one account its errors propagate as before; with several, an account that fails
+    is reported and the others still run (exit status: 3 if a login was refused, else 1).
+    """
+    chosen = getattr(args, "account", None)
+    accounts = [settings.find_account(chosen)] if chosen else list(settings.accounts)
+    if len(accounts) <= 1:
+        work(settings.for_account(accounts[0]) if accounts else settings)
+        return EXIT_OK
+    status = EXIT_OK
+    for acct in accounts:
+        try:
+            work(settings.for_account(acct))
+        except LoginError as exc:
+            print(f"responder: account {acct.name}: login failed: {exc}", file=sys.stderr)
+            status = EXIT_LOGIN
+        except ResponderError as exc:
+            print(f"responder: account {acct.name}: {exc}", file=sys.stderr)
+            status = status or EXIT_ERROR
+    return status
 
 
 def cmd_once(args: argparse.Namespace, out: TextIO) -> int:
     settings = settings_from(args)
-    reports = run_pass(settings, dry_run=False, lookback_days=args.lookback)
-    for r in reports:
-        note = " (first pass: starting point recorded)" if r.first_pass and not r.seen else ""
-        out.write(
-            f"{r.folder}: {r.seen} new, {r.invitations} invitations, {r.drafted} drafts{note}\n"
-        )
-    return EXIT_OK
+    several = len(settings.accounts) > 1
+
+    def once(one: Settings) -> None:
+        reports = run_pass(one, dry_run=False, lookback_days=args.lookback)
+        prefix = f"{one.account.name}: " if several else ""
+        for r in reports:
+            note = " (first pass: starting point recorded)" if r.first_pass and not r.seen else ""
+            held = sum(r.deferred.values())
+            later = f", {held} deferred" if held else ""
+            out.write(
+                f"{prefix}{r.folder}: {r.seen} new, {r.invitations} invitations, "
+                f"{r.drafted} drafts{later}{note}\n"
+            )
+
+    return each_account(args, settings, once)
 
 
 def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
     settings = settings_from(args)
+    return each_account(args, settings, lambda one: scan_one(args, one, out))
+
+
+def scan_one(args: argparse.Namespace, settings: Settings, out: TextIO) -> None:
     reports = run_pass(settings, dry_run=True, lookback_days=args.lookback)
     for r in reports:
         if args.json:
@@ -100,7 +140,6 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
                 )
         else:
             print_table(r, out)
-    return EXIT_OK
 
 
 def print_table(report: PassReport, out: TextIO) -> None:
@@ -221,7 +260,10 @@ def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     if args.file is None:
         raise ConfigError("preview: give FILE.eml, or --lang and --action")
-    raw = args.file.read_bytes()
+    try:
+        raw = args.file.read_bytes()
+    except OSError as exc:
+        raise ResponderError(f"{args.file}: cannot read ({exc.strerror})") from None
     core = offline_core(args, settings)
     now = now_utc()
     outcome = assess(offline(core, raw), raw, now=now)
@@ -248,7 +290,17 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         raise ConfigError(f"{len(problems)} template problem(s); fix the files named above")
     out.write("templates: ok\n")
     load_key(settings.key_file)
+    status = each_account(args, settings, lambda one: check_account(one, out))
+    with State.in_dir(settings.state_dir):
+        out.write(f"state: {settings.state_dir}\n")
+    return status
+
+
+def check_account(settings: Settings, out: TextIO) -> None:
+    """Log in to one account and show the folders it would use."""
     require_account(settings)
+    if len(settings.accounts) > 1 or settings.account.name != "default":
+        out.write(f"account: {settings.account.name}\n")
     with Mailbox.connect(server_settings(settings)) as mailbox:
         out.write(f"login: ok ({settings.account.user}@{settings.account.host})\n")
         roles: tuple[tuple[Role, str | None], ...] = (
@@ -260,15 +312,83 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         for folder in settings.account.folders:
             status = mailbox.select(folder, readonly=True)
             out.write(f"watch: {folder} ({status.exists} messages)\n")
-    with State.in_dir(settings.state_dir):
-        out.write(f"state: {settings.state_dir}\n")
-    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from responder.scheduler import run_forever  # noqa: PLC0415
 
-    return run_forever(settings_from(args))
+    before_dotenv = dict(os.environ)
+    settings = settings_from(args)
+    dotenv_file = Path.cwd() / ".env"
+
+    def reload() -> Settings:
+        # The environment as it was before .env was read, plus .env as it is now.
+        from dotenv import dotenv_values  # noqa: PLC0415
+
+        env = dict(before_dotenv)
+        for key, value in dotenv_values(dotenv_file).items():
+            if value is not None:
+                env.setdefault(key, value)
+        return load_settings(args.config, environ=env, read_dotenv=False)
+
+    watch = [dotenv_file]
+    if settings.source != "defaults":
+        watch.append(Path(settings.source))
+    return run_forever(settings, reload=reload, watch=tuple(watch))
+
+
+def cmd_health(args: argparse.Namespace, out: TextIO) -> int:
+    from responder.health import check  # noqa: PLC0415
+
+    verdicts = check(settings_from(args))
+    for v in verdicts:
+        out.write(f"{v.account}: {'ok' if v.healthy else 'UNHEALTHY'}: {v.detail}\n")
+    return EXIT_OK if all(v.healthy for v in verdicts) else EXIT_ERROR
+
+
+def cmd_forget(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from(args)
+    address = args.address.strip()
+    if "@" not in address:
+        raise ConfigError(f"forget: {address!r} is not an e-mail address")
+    with State.in_dir(settings.state_dir) as state:
+        rows = state.forget(address)
+    out.write(f"forgot {address}: {rows} record(s) erased from {settings.state_dir}\n")
+    backups = sorted(settings.state_dir.glob("*.bak"))
+    if backups:
+        out.write(
+            "note: older copies made before schema upgrades may still hold it: "
+            + ", ".join(str(b) for b in backups)
+            + " (delete them if you no longer need them)\n"
+        )
+    return EXIT_OK
+
+
+def cmd_cleanup(args: argparse.Namespace, out: TextIO) -> int:
+    """Remove responder's keyword from the account's mail and its state; drafts stay."""
+    settings = settings_from(args)
+    if args.account is None and len(settings.accounts) > 1:
+        names = ", ".join(a.name for a in settings.accounts)
+        raise ConfigError(f"cleanup: say which account with --account ({names})")
+    one = settings.for_account(settings.find_account(args.account))
+    require_account(one)
+    removed = 0
+    if one.keyword:
+        with Mailbox.connect(server_settings(one)) as mailbox:
+            for folder in one.account.folders:
+                mailbox.select(folder, readonly=False)
+                uids = mailbox.uids_with_keyword(one.keyword)
+                mailbox.remove_keyword(uids, one.keyword)
+                removed += len(uids)
+                out.write(f"{folder}: removed {one.keyword} from {len(uids)} message(s)\n")
+    with State.in_dir(one.state_dir) as state:
+        rows = state.forget_account(one.account.name)
+    out.write(
+        f"state: erased {rows} row(s) of account {one.account.name!r}; the drafts in your "
+        "Drafts folder are yours and stay. The next pass starts afresh with new mail only.\n"
+    )
+    log.info("cleanup_done", account=one.account.name, keywords=removed, rows=rows)
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:

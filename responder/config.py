@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shlex
 import stat
 import subprocess
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,8 +41,16 @@ class Secret(str):
     def __str__(self) -> str:
         return "***" if self else ""
 
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)  # f"{pw:>10}" must not reveal it either
+
     def reveal(self) -> str:
         return str.__str__(self)
+
+
+def as_secret(value: str) -> Secret:
+    """Wrap a plain string; a Secret stays itself (Secret(secret) would copy "***")."""
+    return value if isinstance(value, Secret) else Secret(value)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,30 @@ OPTIONS: tuple[Option, ...] = (
         "str",
         "",
         "Command whose first output line is the password (e.g. `pass show mail`).",
+    ),
+    Option(
+        "imap",
+        "password_keyring",
+        "RESPONDER_IMAP_PASSWORD_KEYRING",
+        "str",
+        "",
+        "System keyring service holding the password for imap.user (needs responder[keyring]).",
+    ),
+    Option(
+        "imap",
+        "auth",
+        "RESPONDER_IMAP_AUTH",
+        "str",
+        "password",
+        "password | xoauth2 | oauthbearer (OAuth2 access token from oauth2_token_cmd).",
+    ),
+    Option(
+        "imap",
+        "oauth2_token_cmd",
+        "RESPONDER_IMAP_OAUTH2_TOKEN_CMD",
+        "str",
+        "",
+        "Command whose first output line is an OAuth2 access token; run on every connect.",
     ),
     Option("imap", "security", "RESPONDER_IMAP_SECURITY", "str", "ssl", "ssl | starttls | plain."),
     Option("imap", "ca_file", "RESPONDER_IMAP_CA_FILE", "path", None, "Trust this CA bundle."),
@@ -184,6 +217,71 @@ OPTIONS: tuple[Option, ...] = (
         300,
         "Polling interval of `responder run`.",
     ),
+    # -- daemon (issue 5); the per-account ones can be set again in each [[accounts]] table --
+    Option(
+        "responder",
+        "idle",
+        "RESPONDER_IDLE",
+        "bool",
+        True,
+        "`run`: wait for new mail with IMAP IDLE where the server has it (else poll only).",
+    ),
+    Option(
+        "responder",
+        "idle_renew_seconds",
+        "RESPONDER_IDLE_RENEW_SECONDS",
+        "int",
+        240,
+        "`run`: end and restart IDLE this often (NAT routers drop quiet connections).",
+    ),
+    Option(
+        "responder",
+        "daily_cap",
+        "RESPONDER_DAILY_CAP",
+        "int",
+        30,
+        "At most this many drafts per account and day; more mail is deferred (0 = no cap).",
+    ),
+    Option(
+        "responder",
+        "sender_window_days",
+        "RESPONDER_SENDER_WINDOW_DAYS",
+        "int",
+        0,
+        "At most one draft per sender in this many days; more is deferred (0 = off).",
+    ),
+    Option(
+        "responder",
+        "retention_days",
+        "RESPONDER_RETENTION_DAYS",
+        "int",
+        180,
+        "Delete decision records older than this (0 = keep; else at least max_age_days).",
+    ),
+    Option(
+        "responder",
+        "login_retry_seconds",
+        "RESPONDER_LOGIN_RETRY_SECONDS",
+        "int",
+        3600,
+        "`run`: after a refused login, try that account again only after this long.",
+    ),
+    Option(
+        "metrics",
+        "port",
+        "RESPONDER_METRICS_PORT",
+        "int",
+        0,
+        "`run`: serve Prometheus metrics on this port (0 = off; needs responder[metrics]).",
+    ),
+    Option(
+        "metrics",
+        "address",
+        "RESPONDER_METRICS_ADDRESS",
+        "str",
+        "127.0.0.1",
+        "Address the metrics endpoint binds to.",
+    ),
     Option(
         "policy", "busy", "RESPONDER_BUSY", "bool", False, "Heavy week: accepts become redirects."
     ),
@@ -191,7 +289,16 @@ OPTIONS: tuple[Option, ...] = (
     Option("signatures", "de", "RESPONDER_SIGNATURE_DE", "path", None, "German signature file."),
     Option("signatures", "nb", "RESPONDER_SIGNATURE_NB", "path", None, "Norwegian signature file."),
 )
-EXTRA_ENV = {"RESPONDER_CONFIG": "Path of the TOML config file."}
+EXTRA_ENV = {
+    "RESPONDER_CONFIG": "Path of the TOML config file.",
+    # Read only by responder/faults.py; inert unless set. Tests use it to crash a subprocess
+    # at a named point (e.g. after APPEND, before the state commit). Never set it in production.
+    "RESPONDER_TEST_FAULT": "Test hook: crash at a named fault point (tests only).",
+}
+# Keys an [[accounts]] table may set besides the [imap] keys, its `name` and an `identity`
+# table; each defaults to the global [responder] value.
+ACCOUNT_KEYS = ("poll_seconds", "idle", "idle_renew_seconds", "daily_cap", "sender_window_days")
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
 POLICY_TIERS = ("client", "prospect", "referrer", "creditor", "unknown")
 POLICY_KEYS = ("default", "bona_fide", "long_meeting", "busy", "known_correspondent")
 
@@ -254,6 +361,17 @@ class AccountSettings:
     drafts_folder: str | None
     sent_folder: str | None
     password_cmd: str = ""
+    auth: str = "password"  # password | xoauth2 | oauthbearer (see responder.auth)
+    oauth2_token_cmd: str = ""
+    password_keyring: str = ""  # keyring service name; the entry is the login name
+    # Per-account daemon settings ([[accounts]] may set them; else the global values).
+    password_env: str = ""  # [[accounts]]: the variable the password was read from
+    identity: Identity | None = None  # None: the global [identity]
+    poll_seconds: int = 300
+    idle: bool = True
+    idle_renew_seconds: int = 240
+    daily_cap: int = 30
+    sender_window_days: int = 0
 
     def resolve_password(self) -> Secret:
         """The password, running ``password_cmd`` now if one is set (tokens may rotate)."""
@@ -298,6 +416,36 @@ class Settings:
     policy: PolicySettings
     signatures: Mapping[str, str]
     source: str  # where the settings came from, for messages
+    # Every account, the [imap]/RESPONDER_IMAP_* one ("default") first; `account` is
+    # accounts[0]. Use for_account() to get the Settings a pass over one account needs.
+    accounts: tuple[AccountSettings, ...] = ()
+    retention_days: int = 180
+    login_retry_seconds: int = 3600
+    metrics_port: int = 0
+    metrics_address: str = "127.0.0.1"
+
+    def for_account(self, account: AccountSettings) -> Settings:
+        """These settings narrowed to one account (its identity and schedule)."""
+        return replace(
+            self,
+            account=account,
+            accounts=(account,),
+            identity=account.identity or self.identity,
+            poll_seconds=account.poll_seconds,
+        )
+
+    def find_account(self, name: str | None) -> AccountSettings:
+        """The account called name (None: the first); a ConfigError lists the known ones."""
+        if name is None:
+            return self.account
+        for acct in self.accounts or (self.account,):
+            if acct.name == name:
+                return acct
+        known = [a.name for a in self.accounts or (self.account,)]
+        raise ConfigError(
+            f"{self.source}: no account named {name!r}; configured: {', '.join(known)}"
+            f"{_did_you_mean(name, known)}"
+        )
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -312,8 +460,8 @@ def _to_str(raw: Any) -> str:
 
 
 def _to_int(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise TypeError
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise TypeError  # 2.5 seconds must not silently become 2
     return int(raw)
 
 
@@ -416,7 +564,8 @@ def load_settings(
     if overrides:
         values.update(overrides)
     _check_file_password(path, data)
-    return _build(values, data.get("policy", {}), source, env)
+    settings = _build(values, data.get("policy", {}), source, env)
+    return _with_accounts(settings, values, data.get("accounts", []), source, env)
 
 
 def _collect(data: dict[str, Any], env: Mapping[str, str], source: str) -> dict[str, Any]:
@@ -425,12 +574,15 @@ def _collect(data: dict[str, Any], env: Mapping[str, str], source: str) -> dict[
         by_section.setdefault(opt.section, {})[opt.key] = opt
     values: dict[str, Any] = {f"{o.section}.{o.key}": o.default for o in OPTIONS}
     for section, table in data.items():
-        if section == "policy":
-            continue  # validated by _build_policy
+        if section == "policy" and isinstance(table, dict) and "busy" in table:
+            # The only [policy] key that is also an option (RESPONDER_BUSY overrides it).
+            values["policy.busy"] = _convert(by_section["policy"]["busy"], table["busy"], source)
+        if section in ("policy", "accounts"):
+            continue  # validated by _build_policy / _build_accounts
         if section not in by_section or not isinstance(table, dict):
             raise ConfigError(
                 f"{source}: unknown section [{section}]"
-                f"{_did_you_mean(section, [*by_section, 'policy'])}"
+                f"{_did_you_mean(section, [*by_section, 'policy', 'accounts'])}"
             )
         for key, raw in table.items():
             option = by_section[section].get(key)
@@ -460,7 +612,11 @@ def _collect(data: dict[str, Any], env: Mapping[str, str], source: str) -> dict[
 def _check_file_password(path: Path, data: dict[str, Any]) -> None:
     """A password in the TOML is allowed only if nobody else can read the file."""
     imap = data.get("imap", {})
-    if isinstance(imap, dict) and imap.get("password"):
+    accounts = data.get("accounts", [])
+    in_accounts = isinstance(accounts, list) and any(
+        isinstance(t, dict) and t.get("password") for t in accounts
+    )
+    if (isinstance(imap, dict) and imap.get("password")) or in_accounts:
         mode = path.stat().st_mode
         if mode & (stat.S_IRGRP | stat.S_IROTH):
             raise ConfigError(
@@ -564,8 +720,11 @@ def _build(
         host=get("imap.host"),
         port=port,
         user=get("imap.user"),
-        password=get("imap.password"),
+        password=as_secret(get("imap.password")),
         password_cmd=get("imap.password_cmd"),
+        auth=_auth(get("imap.auth"), source),
+        oauth2_token_cmd=get("imap.oauth2_token_cmd"),
+        password_keyring=get("imap.password_keyring"),
         security=security,
         ca_file=ca_file,
         timeout=get("imap.timeout"),
@@ -598,10 +757,161 @@ def _build(
     )
 
 
+def _auth(value: str, source: str) -> str:
+    methods = ("password", "xoauth2", "oauthbearer")
+    if value not in methods:
+        raise ConfigError(
+            f"{source}: imap.auth must be one of {', '.join(methods)}, got {value!r}"
+            f"{_did_you_mean(value, list(methods))}"
+        )
+    return value
+
+
 def _introducer(value: str, source: str) -> str:
     if value not in ("cc", "bcc"):
         raise ConfigError(f"{source}: responder.introducer must be cc or bcc, got {value!r}")
     return value
+
+
+def _with_accounts(
+    settings: Settings,
+    values: dict[str, Any],
+    raw: Any,
+    source: str,
+    env: Mapping[str, str],
+) -> Settings:
+    """Add the daemon settings and every account: [imap] ("default") first, then [[accounts]]."""
+    get: Callable[[str], Any] = values.__getitem__
+    for key in ("daily_cap", "sender_window_days", "retention_days"):
+        if get(f"responder.{key}") < 0:
+            raise ConfigError(f"{source}: responder.{key} must not be negative")
+    retention = get("responder.retention_days")
+    if 0 < retention < settings.max_age_days:
+        raise ConfigError(
+            f"{source}: responder.retention_days ({retention}) must be 0 (keep) or at least "
+            f"max_age_days ({settings.max_age_days}): the records stop old mail being re-drafted"
+        )
+    if get("responder.login_retry_seconds") < 60:
+        raise ConfigError(f"{source}: responder.login_retry_seconds must be at least 60")
+    port = get("metrics.port")
+    if not 0 <= port < 65536:
+        raise ConfigError(f"{source}: metrics.port {port} is not a TCP port (0 = off)")
+    accounts: list[AccountSettings] = []
+    listed = _build_accounts(raw, values, source, env)
+    if settings.account.host or not listed:
+        accounts.append(_daemon_fields(settings.account, values, source))
+    accounts.extend(listed)
+    seen: set[str] = set()
+    for acct in accounts:
+        if acct.name in seen:
+            raise ConfigError(f"{source}: two accounts are named {acct.name!r}")
+        seen.add(acct.name)
+    return replace(
+        settings,
+        account=accounts[0],
+        accounts=tuple(accounts),
+        retention_days=retention,
+        login_retry_seconds=get("responder.login_retry_seconds"),
+        metrics_port=port,
+        metrics_address=get("metrics.address"),
+    )
+
+
+def _daemon_fields(acct: AccountSettings, values: dict[str, Any], where: str) -> AccountSettings:
+    get: Callable[[str], Any] = values.__getitem__
+    if get("responder.poll_seconds") < 10:
+        raise ConfigError(f"{where}: poll_seconds must be at least 10")
+    renew = get("responder.idle_renew_seconds")
+    if not 10 <= renew <= 29 * 60:
+        raise ConfigError(
+            f"{where}: idle_renew_seconds must be 10 to 1740 (servers end IDLE after 30 min)"
+        )
+    for key in ("daily_cap", "sender_window_days"):
+        if get(f"responder.{key}") < 0:
+            raise ConfigError(f"{where}: {key} must not be negative")
+    return replace(
+        acct,
+        poll_seconds=get("responder.poll_seconds"),
+        idle=get("responder.idle"),
+        idle_renew_seconds=renew,
+        daily_cap=get("responder.daily_cap"),
+        sender_window_days=get("responder.sender_window_days"),
+    )
+
+
+def _build_accounts(
+    raw: Any, values: dict[str, Any], source: str, env: Mapping[str, str]
+) -> list[AccountSettings]:
+    """The [[accounts]] tables: [imap] keys (not inherited), ACCOUNT_KEYS, name, identity."""
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise ConfigError(f"{source}: accounts must be written as [[accounts]] tables")
+    out = []
+    for i, table in enumerate(raw):
+        name = table.get("name")
+        if not isinstance(name, str) or not ACCOUNT_NAME.fullmatch(name) or name == "default":
+            raise ConfigError(
+                f"{source}: accounts[{i}] needs a name of letters, digits and _.@- "
+                f"('default' is the [imap] account), got {name!r}"
+            )
+        where = f"{source} [[accounts]] {name!r}"
+        vals = _account_values(table, values, where, env)
+        built = _build(vals, {}, where, env)
+        acct = replace(
+            built.account,
+            name=name,
+            identity=built.identity if "identity" in table else None,
+            password_env=vals.get("password_env", ""),
+        )
+        out.append(_daemon_fields(acct, vals, where))
+    return out
+
+
+def _account_values(
+    table: dict[str, Any], values: dict[str, Any], where: str, env: Mapping[str, str]
+) -> dict[str, Any]:
+    """The global values with one [[accounts]] table laid over them ([imap] keys reset)."""
+    imap_opts = {o.key: o for o in OPTIONS if o.section == "imap"}
+    own_opts = {o.key: o for o in OPTIONS if o.section == "responder" and o.key in ACCOUNT_KEYS}
+    ident_opts = {o.key: o for o in OPTIONS if o.section == "identity"}
+    allowed = [*imap_opts, *own_opts, "name", "identity", "password_env"]
+    vals = dict(values)
+    vals.update({f"imap.{k}": o.default for k, o in imap_opts.items()})
+    for key, value in table.items():
+        if key == "name":
+            continue
+        if key == "identity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: identity must be a table (name, email, aliases)")
+            for sub, v in value.items():
+                if sub not in ident_opts:
+                    hint = _did_you_mean(sub, list(ident_opts))
+                    raise ConfigError(f"{where}: unknown key identity.{sub}{hint}")
+                vals[f"identity.{sub}"] = _convert(ident_opts[sub], v, where)
+        elif key == "password_env":
+            vals["imap.password"] = _password_from_env(value, env, where)
+            vals["password_env"] = value
+        elif key in imap_opts:
+            vals[f"imap.{key}"] = _convert(imap_opts[key], value, where)
+        elif key in own_opts:
+            vals[f"responder.{key}"] = _convert(own_opts[key], value, where)
+        else:
+            raise ConfigError(f"{where}: unknown key {key}{_did_you_mean(key, allowed)}")
+    if not vals["imap.host"]:
+        raise ConfigError(f"{where}: host is missing")
+    return vals
+
+
+def _password_from_env(name: Any, env: Mapping[str, str], where: str) -> Secret:
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{where}: password_env must name an environment variable")
+    if name.startswith("RESPONDER_"):
+        raise ConfigError(
+            f"{where}: password_env {name!r}: use a name outside RESPONDER_* (those are "
+            "settings), e.g. WORK_IMAP_PASSWORD"
+        )
+    # Not set is no error here (`health` and `forget` need no password): require_account
+    # names the variable when a command needs it.
+    return Secret(env.get(name, ""))
 
 
 def require_account(settings: Settings) -> None:
@@ -615,8 +925,26 @@ def require_account(settings: Settings) -> None:
         )
         if not value
     ]
-    if not (settings.account.password or settings.account.password_cmd):
+    acct = settings.account
+    if acct.auth in ("xoauth2", "oauthbearer"):
+        if not acct.oauth2_token_cmd:
+            missing.append("RESPONDER_IMAP_OAUTH2_TOKEN_CMD")
+    elif not (acct.password or acct.password_cmd or acct.password_keyring):
         missing.append("RESPONDER_IMAP_PASSWORD (or RESPONDER_IMAP_PASSWORD_CMD)")
+    if acct.password_env and not acct.password and not acct.password_cmd:
+        raise ConfigError(
+            f"{settings.source}: account {acct.name!r}: the environment variable "
+            f"{acct.password_env} (its password_env) is not set"
+        )
+    if missing and settings.account.name != "default":
+        words = {"RESPONDER_IMAP_USER": "user", "RESPONDER_IDENTITY_EMAIL": "identity.email",
+                 "RESPONDER_IMAP_OAUTH2_TOKEN_CMD": "oauth2_token_cmd"}  # fmt: skip
+        keys = [words.get(m, "password_env, password_cmd or password") for m in missing]
+        raise ConfigError(
+            f"{settings.source}: account {settings.account.name!r} is incomplete: set "
+            f"{', '.join(keys)} in its [[accounts]] table (identity.email may come from "
+            "[identity])"
+        )
     if missing:
         raise ConfigError(
             f"{settings.source}: no account configured: set {', '.join(missing)} "

@@ -5,12 +5,19 @@ logs in; the methods are the few operations responder needs — select, search b
 date, fetch headers and the start of the text with ``BODY.PEEK`` (never marks mail read),
 find the Drafts/Sent/Junk folder, look for a Message-ID, APPEND a draft, set a keyword.
 Every imapclient, socket and TLS error leaves as ``MailboxError`` (``LoginError`` for
-refused credentials); no message, log event or repr ever carries the password.
+refused credentials); no message, log event or repr ever carries the password or token.
+
+Log-in is by password (IMAP LOGIN) or, for Gmail and Microsoft 365, by an OAuth2 access
+token over SASL XOAUTH2 or OAUTHBEARER (RFC 7628). ``security="plain"`` is honoured but
+logs a warning unless the host is a loopback address; a STARTTLS that fails, or that the
+server does not offer, is an error and never a silent downgrade.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,12 +37,18 @@ from responder.errors import FolderNotFound, LoginError, MailboxError
 log = structlog.get_logger(__name__)
 
 Security = Literal["ssl", "starttls", "plain"]
+Auth = Literal["password", "xoauth2", "oauthbearer"]
+AUTH_METHODS: tuple[Auth, ...] = ("password", "xoauth2", "oauthbearer")
 Role = Literal["drafts", "sent", "junk"]
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """Where and how to reach the IMAP server. ``repr`` never shows the password."""
+    """Where and how to reach the IMAP server. ``repr`` never shows the password.
+
+    ``password`` is the secret that ``auth`` sends: the password for ``"password"``, an
+    OAuth2 access token for ``"xoauth2"`` and ``"oauthbearer"``.
+    """
 
     host: str
     port: int
@@ -44,10 +57,13 @@ class ServerSettings:
     password: str = field(repr=False)
     ca_file: Path | None = None  # extra CA bundle to trust; None: the system's CAs
     timeout: float = 30.0  # seconds, for connect and every socket read/write
+    auth: Auth = "password"
 
     def __post_init__(self) -> None:
         if self.security not in ("ssl", "starttls", "plain"):
             raise ValueError(f"security must be ssl, starttls or plain, not {self.security!r}")
+        if self.auth not in AUTH_METHODS:
+            raise ValueError(f"auth must be one of {', '.join(AUTH_METHODS)}, not {self.auth!r}")
         if not 0 < self.port < 65536:
             raise ValueError(f"port must be 1-65535, not {self.port}")
         if self.timeout <= 0:
@@ -56,6 +72,56 @@ class ServerSettings:
 
 # Builds a connected, not yet logged-in imapclient.IMAPClient (the seam tests may replace).
 ClientFactory = Callable[[ServerSettings, "ssl.SSLContext | None"], Any]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether host names this machine (localhost, 127.0.0.0/8, ::1): plain IMAP is safe there."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+SaslMechanism = Callable[[bytes], bytes]
+"""Answers one server challenge of a SASL exchange (imapclient's ``sasl_login`` contract)."""
+
+
+def xoauth2_mechanism(user: str, token: str) -> SaslMechanism:
+    """Google's and Microsoft's XOAUTH2: the bearer token first, then an empty line.
+
+    A refused token makes the server send a JSON error as a second challenge; the empty
+    answer lets it finish with NO instead of waiting.
+    """
+    sent = False
+
+    def respond(_challenge: bytes) -> bytes:
+        nonlocal sent
+        if sent:
+            return b""
+        sent = True
+        return f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
+
+    return respond
+
+
+def oauthbearer_mechanism(user: str, token: str, host: str, port: int) -> SaslMechanism:
+    """RFC 7628 OAUTHBEARER; after an error challenge the client sends a lone %x01 (§3.2.3)."""
+    sent = False
+    authzid = user.replace("=", "=3D").replace(",", "=2C")
+
+    def respond(_challenge: bytes) -> bytes:
+        nonlocal sent
+        if sent:
+            return b"\x01"
+        sent = True
+        return (
+            f"n,a={authzid},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01"
+        ).encode()
+
+    return respond
 
 
 def imapclient_factory(settings: ServerSettings, context: ssl.SSLContext | None) -> Any:
@@ -121,28 +187,31 @@ ROLE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "junk": ("\\Junk", "\\Spam"),  # \Spam: Gmail's old XLIST name
 }
 # Names tried, in order, when no folder carries the attribute; each is also tried under the
-# personal namespace prefix and under "INBOX<delimiter>", and case-insensitively.
+# personal namespace prefix, under "INBOX<delimiter>" and under Gmail's "[Gmail]/" or
+# localized "[Google Mail]/" parent, and case-insensitively. Outlook/Microsoft 365 and
+# Gmail names in en/de/nb come first, then other common client and webmail names.
 # fmt: off
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
     "drafts": (
-        "Drafts", "Draft", "[Gmail]/Drafts", "[Google Mail]/Drafts", "Entwürfe", "Kladd",
-        "Utkast", "Kladder", "Concepten", "Brouillons", "Borradores", "Bozze", "Rascunhos",
-        "Luonnokset", "Szkice",
+        "Drafts", "Draft", "Entwürfe", "Utkast", "Kladd", "Kladder", "Concepten",
+        "Brouillons", "Borradores", "Bozze", "Rascunhos", "Luonnokset", "Szkice",
     ),
     "sent": (
-        "Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail",
-        "[Google Mail]/Sent Mail", "Gesendete Elemente", "Gesendete Objekte", "Gesendet",
-        "Sendte elementer", "Sendt", "Skickade objekt", "Skickat", "Verzonden items",
-        "Verzonden", "Éléments envoyés", "Envoyés", "Elementos enviados", "Posta inviata",
-        "Itens Enviados",
+        "Sent", "Sent Items", "Sent Messages", "Sent Mail", "Gesendete Elemente",
+        "Gesendete Objekte", "Gesendet", "Sendte elementer", "Sendt e-post", "Sendt",
+        "Skickade objekt", "Skickat", "Verzonden items", "Verzonden", "Éléments envoyés",
+        "Envoyés", "Elementos enviados", "Posta inviata", "Itens Enviados",
     ),
     "junk": (
-        "Junk", "Spam", "Junk E-mail", "Junk Email", "Junk-E-Mail", "[Gmail]/Spam",
-        "[Google Mail]/Spam", "Spamverdacht", "Uønsket e-post", "Skräppost",
-        "Ongewenste e-mail", "Courrier indésirable", "Correo no deseado",
+        "Junk", "Spam", "Junk E-mail", "Junk Email", "Junk-E-Mail", "Spamverdacht",
+        "Uønsket e-post", "Søppelpost", "Bulk Mail", "Skräppost", "Ongewenste e-mail",
+        "Courrier indésirable", "Correo no deseado",
     ),
 }
 # fmt: on
+# Gmail keeps its system folders under a \Noselect parent, "[Gmail]" or, in some locales
+# (German among them), "[Google Mail]"; the children's names follow the account's language.
+_GMAIL_PARENTS = ("[Gmail]", "[Google Mail]")
 
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _KEYWORD = re.compile(r'[^\x00-\x20\x7f-\U0010ffff(){%*"\\\]]+')
@@ -196,6 +265,13 @@ class Mailbox:
     ) -> Mailbox:
         """Connect, secure the connection as settings.security says, and log in."""
         where = f"{settings.host}:{settings.port} ({settings.security})"
+        if settings.security == "plain" and not is_loopback(settings.host):
+            log.warning(
+                "imap_plaintext",
+                host=settings.host,
+                port=settings.port,
+                hint="security=plain sends the password unencrypted; use ssl or starttls",
+            )
         context = None
         if settings.security != "plain":
             cafile = str(settings.ca_file) if settings.ca_file is not None else None
@@ -218,10 +294,14 @@ class Mailbox:
             log.debug(
                 "imap_connected", host=settings.host, port=settings.port, security=settings.security
             )
-            client.login(settings.user, settings.password)
+            mailbox._login(client, where)
         except imapclient.exceptions.LoginError as exc:
             detail = mailbox._scrub(str(exc))
-            failure = LoginError(f"{where}: login as {settings.user!r} refused: {detail}")
+            failure = LoginError(
+                f"{where}: login as {settings.user!r} ({settings.auth}) refused: {detail}"
+            )
+        except LoginError as exc:
+            failure = exc.with_traceback(None)
         except (imapclient.exceptions.IMAPClientError, OSError) as exc:
             failure = MailboxError(f"{where}: {mailbox._scrub(str(exc)) or type(exc).__name__}")
         except BaseException:
@@ -238,8 +318,31 @@ class Mailbox:
             port=settings.port,
             security=settings.security,
             user=settings.user,
+            auth=settings.auth,
         )
         return mailbox
+
+    def _login(self, client: Any, where: str) -> None:
+        """LOGIN with the password, or AUTHENTICATE with the token as settings.auth says."""
+        settings = self._settings
+        if settings.auth == "password":
+            client.login(settings.user, settings.password)
+            return
+        mechanism = settings.auth.upper()
+        offered = {_text(c).upper() for c in client.capabilities()}
+        if f"AUTH={mechanism}" not in offered:
+            others = ", ".join(sorted(c for c in offered if c.startswith("AUTH="))) or "none"
+            raise LoginError(
+                f"{where}: the server does not offer AUTH={mechanism} (it offers {others}); "
+                "set imap.auth to a method it supports"
+            )
+        if settings.auth == "xoauth2":
+            respond = xoauth2_mechanism(settings.user, settings.password)
+        else:
+            respond = oauthbearer_mechanism(
+                settings.user, settings.password, settings.host, settings.port
+            )
+        client.sasl_login(mechanism, respond)
 
     def __enter__(self) -> Mailbox:
         return self
@@ -605,6 +708,66 @@ class Mailbox:
         finally:
             sock.settimeout(self._settings.timeout)
 
+    # --- daemon support (issue 5: `responder run`, `responder cleanup`) ---------------
+    def noop(self) -> None:
+        """NOOP: proves the connection is alive (MailboxError if it is not)."""
+        with self._errors("NOOP"):
+            self._client.noop()
+
+    def keepalive(self, idle: int = 60, interval: int = 15, count: int = 4) -> None:
+        """Turn on TCP keepalive, so a connection a NAT box silently dropped fails in
+        ~idle + interval * count seconds instead of hanging until the next write."""
+        with suppress(Exception):  # not every platform has every option; best effort
+            sock = self._client.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            for name, value in (
+                ("TCP_KEEPIDLE", idle),
+                ("TCP_KEEPINTVL", interval),
+                ("TCP_KEEPCNT", count),
+            ):
+                if hasattr(socket, name):
+                    sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+
+    def interrupt(self) -> None:
+        """From another thread: shut the socket down, so a blocked read (IDLE) returns now.
+
+        The connection is unusable afterwards; the blocked call raises MailboxError. Calls
+        the plain socket's shutdown, also for TLS, so the reader's SSL object stays intact.
+        """
+        client = self._client
+        if client is None:
+            return
+        with suppress(Exception):  # already closed: nothing to interrupt
+            socket.socket.shutdown(client.socket(), socket.SHUT_RDWR)
+
+    def close_soon(self, timeout: float = 2.0) -> None:
+        """Log out, but give a silent server only timeout seconds (shutdown must be quick)."""
+        if self._client is None:
+            return
+        with suppress(Exception):  # a dead socket: close() drops it anyway
+            self._client.socket().settimeout(timeout)
+        self.close()
+
+    def uids_with_keyword(self, keyword: str) -> list[int]:
+        """UIDs in the selected folder that carry keyword (UID SEARCH KEYWORD)."""
+        self._require_selected()
+        if not _KEYWORD.fullmatch(keyword):
+            raise ValueError(f"not a valid IMAP keyword: {keyword!r}")
+        with self._errors("SEARCH KEYWORD"):
+            return sorted(self._client.search(["KEYWORD", keyword]))
+
+    def remove_keyword(self, uids: Sequence[int], keyword: str) -> None:
+        """Take keyword off the UIDs (UID STORE -FLAGS.SILENT); needs a read-write select."""
+        if keyword.startswith("\\") or not _KEYWORD.fullmatch(keyword):
+            raise ValueError(f"not a valid IMAP keyword: {keyword!r}")
+        if self._require_selected().readonly:
+            raise RuntimeError("remove_keyword() needs select(folder, readonly=False)")
+        if uids:
+            with self._errors("STORE"):
+                self._client.remove_flags(list(uids), [keyword], silent=True)
+
+    # --- end of daemon support ---------------------------------------------------------
+
 
 def choose_folder(
     role: Role,
@@ -617,8 +780,9 @@ def choose_folder(
 
     1. configured, when set: it must exist (FolderNotFound otherwise).
     2. The first selectable folder with the role's SPECIAL-USE attribute.
-    3. The first of ROLE_NAMES[role] that exists, tried as is, under "INBOX<delimiter>"
-       and under each namespace prefix, exactly and then case-insensitively.
+    3. The first of ROLE_NAMES[role] that exists, tried as is, under "INBOX<delimiter>",
+       under each namespace prefix and under Gmail's "[Gmail]"/"[Google Mail]" parent,
+       exactly and then case-insensitively.
     """
     usable = [f for f in folders if not _UNSELECTABLE & {a.upper() for a in f.attributes}]
     names = [f.name for f in usable]
@@ -635,7 +799,10 @@ def choose_folder(
         if hit:
             return FolderChoice(role, folder.name, "special-use", f"LIST attribute {hit[0]}")
     delimiters = sorted({f.delimiter for f in usable if f.delimiter} or {"."})
-    all_prefixes = ["", *(f"INBOX{d}" for d in delimiters), *prefixes]
+    gmail = [
+        f"{f.name}{f.delimiter}" for f in folders if f.name in _GMAIL_PARENTS and f.delimiter
+    ]
+    all_prefixes = ["", *(f"INBOX{d}" for d in delimiters), *prefixes, *gmail]
     by_fold: dict[str, str] = {}
     for name in names:
         by_fold.setdefault(name.casefold(), name)
@@ -650,6 +817,7 @@ def choose_folder(
                     return FolderChoice(role, found, "name", detail)
     raise FolderNotFound(
         f"no {role} folder: none has {' or '.join(ROLE_ATTRIBUTES[role])} and none is named "
-        f"{', '.join(ROLE_NAMES[role])} (also tried under INBOX and the namespace prefix); "
+        f"{', '.join(ROLE_NAMES[role])} (also tried under INBOX, the namespace prefix and "
+        "[Gmail]); "
         f"set the {role} folder in the configuration"
     )

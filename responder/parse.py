@@ -7,7 +7,9 @@ are UTF-8, else the body's declared charset, else cp1252; RFC 2047 words of one 
 are joined before decoding, and an unknown charset is read as UTF-8, else cp1252 with
 replacement; address lists are split *before* names are decoded (an encoded comma cannot
 split one address in two); CR/LF and every other line break leave every value. Attachments
-are never decoded; text is capped at ``max_text`` characters. Odd structure is noted in
+are never decoded; text is capped at ``max_text`` characters, and only the first
+``BODY_FACTOR * max_text`` bytes of the body are looked at (1 MiB for the service's 64 KB),
+so a 50 MB attachment costs no more than a small mail. Odd structure is noted in
 ``Message.defects`` (short snake_case notes such as ``close_boundary_not_found``).
 """
 
@@ -50,6 +52,10 @@ _ADDRESS_HEADERS: Final = frozenset({"from", "reply-to", "to", "cc", "bcc", "res
                                      "resent-cc"})  # fmt: skip
 _CALENDAR_TYPES: Final = frozenset({"text/calendar", "application/ics"})
 _MAX_PARTS: Final = 500
+# How much of the body is parsed, per character of text wanted: base64 (4/3) of the plain
+# part (read up to 4x max_text bytes) and of an HTML part (8x) fits, attachments behind it
+# do not. The service fetches only the first 64 KB of a body anyway; this bounds the rest.
+BODY_FACTOR: Final = 16
 _MAX_CALENDAR_BYTES: Final = 256 * 1024
 
 
@@ -458,7 +464,7 @@ def _body(parts: _Parts, max_text: int, defects: list[str]) -> _Body:
         chosen, truncated = chosen[:max_text], True
     if truncated:
         defects.append("text_truncated")
-    if "close_boundary_not_found" in defects or "start_boundary_not_found" in defects:
+    if {"close_boundary_not_found", "start_boundary_not_found", "body_capped"} & set(defects):
         truncated = True  # the typical trace of a partial fetch
     split = split_text(chosen)
     quoted = split.quoted_text
@@ -471,13 +477,17 @@ def _body(parts: _Parts, max_text: int, defects: list[str]) -> _Body:
 
 def parse_message(raw: bytes, *, max_text: int = 64 * 1024) -> Message:
     """Parse one mail; odd structure lands in ``defects``. ParseError only if it has no header."""
-    raw = bytes(raw)
-    if not raw.strip():
+    raw = bytes(raw)  # the same object when it is bytes already: no copy
+    if not raw or raw.isspace():
         raise ParseError("empty input")
     defects: list[str] = []
     fields, body_start = _read_head(raw, defects)
     if not fields:
         raise ParseError("no header lines: not a mail")
+    body_limit = body_start + max(max_text, 1024) * BODY_FACTOR
+    if len(raw) > body_limit:
+        raw = raw[:body_limit]  # the text comes first; what follows are attachments
+        defects.append("body_capped")
     raw_values: dict[str, list[str]] = {}
     values: dict[str, list[str]] = {}
     for key, value in fields:

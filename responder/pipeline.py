@@ -238,11 +238,14 @@ def recipients(
             from_address = addr.email
             break
     taken = {target.key} | set(me.addresses)
+    target = guard.wire_address(target)  # an IDN domain in its ASCII form, as headers need
+    taken.add(target.key)
     cc: list[Address] = []
     for addr in (*message.to, *message.cc):
-        if addr.key and addr.key not in taken and "@" in addr.key:
-            cc.append(addr)
-            taken.add(addr.key)
+        wire = guard.wire_address(addr)
+        if addr.key and not {addr.key, wire.key} & taken and guard.usable_address(addr.key):
+            cc.append(wire)
+            taken |= {addr.key, wire.key}
     if decision.delegate_to is not None and decision.delegate_to.key not in taken:
         cc.append(decision.delegate_to)
     guest = (

@@ -5,17 +5,26 @@ nor doubles a draft: decide (pure) → look in Drafts for the draft's recomputed
 APPEND only if absent → record the decision and advance the folder mark in one SQLite
 transaction. A crash after APPEND and before the commit redoes the message next pass, finds
 the draft, and records it without a second APPEND.
+
+Mail held back by the daily cap or the per-sender window is *deferred*, not decided: it is
+stored with its reason and a time to look again, the folder mark moves on, and every later
+pass whose time has come fetches it again and decides afresh. A pass given a ``stop`` event
+finishes the message in hand and returns; the rest waits for the next pass.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import structlog
 
+from responder import faults
+from responder.backoff import Throttle
 from responder.compose import Composer
 from responder.config import Settings
 from responder.errors import MailboxError, ParseError
@@ -23,11 +32,18 @@ from responder.mailbox import Fetched, Mailbox
 from responder.model import Message, Skip
 from responder.parse import parse_message
 from responder.pipeline import Core, Outcome, assess_message, screen, skipped
-from responder.state import Record, State
+from responder.state import Deferral, Record, State
 
 log = structlog.get_logger("responder.service")
 BATCH = 200
 TEXT_LIMIT = 64 * 1024
+_QUOTED = re.compile(r'"[^"]*"')
+_warnings = Throttle(window=3600)
+
+
+def redact(reasons: Sequence[str]) -> list[str]:
+    """Reasons without the words quoted from the mail (mail text stays at debug)."""
+    return [_QUOTED.sub('"…"', r) for r in reasons]
 
 
 @dataclass
@@ -39,7 +55,7 @@ class Row:
     sender: str
     subject: str
     outcome: Outcome
-    result: str  # drafted | exists | skipped | would draft
+    result: str  # drafted | exists | skipped | would draft | deferred
 
 
 @dataclass
@@ -52,8 +68,10 @@ class PassReport:
     invitations: int = 0
     drafted: int = 0
     skips: Counter[str] = field(default_factory=Counter)
+    deferred: Counter[str] = field(default_factory=Counter)  # by reason
     rows: list[Row] = field(default_factory=list)
     first_pass: bool = False
+    interrupted: bool = False  # a stop request ended the pass early
 
 
 Clock = Callable[[], datetime]
@@ -79,6 +97,8 @@ class Pass:
         clock: Clock,
         dry_run: bool = False,
         lookback_days: int | None = None,
+        stop: threading.Event | None = None,
+        folders: dict[str, str] | None = None,
     ) -> None:
         self.settings = settings
         self.core = core
@@ -89,8 +109,11 @@ class Pass:
         self.dry_run = dry_run
         self.lookback_days = settings.lookback_days if lookback_days is None else lookback_days
         self.account = settings.account.name
-        self._drafts: str | None = None
-        self._sent: str | None = None
+        self.stop = stop
+        # Drafts/Sent as found by an earlier pass of the same daemon (saves a LIST per pass).
+        self.folders = {} if folders is None else folders
+        self._drafts: str | None = self.folders.get("drafts")
+        self._sent: str | None = self.folders.get("sent")
 
     # -- folders we write to or look in -------------------------------------------------
 
@@ -100,6 +123,7 @@ class Pass:
             self._drafts = self.mailbox.find_folder(
                 "drafts", configured=self.settings.account.drafts_folder
             )
+            self.folders["drafts"] = self._drafts
         return self._drafts
 
     @property
@@ -110,18 +134,30 @@ class Pass:
                     "sent", configured=self.settings.account.sent_folder
                 )
             except MailboxError:
-                log.warning(
+                loud, repeated = _warnings.allow(("sent_folder_missing", self.account))
+                (log.warning if loud else log.debug)(
                     "sent_folder_missing",
                     account=self.account,
                     hint="set imap.sent_folder; thread checks against Sent are off",
+                    repeated=repeated,
                 )
                 self._sent = ""
+            self.folders["sent"] = self._sent
         return self._sent or None
 
     # -- the pass ---------------------------------------------------------------------
 
+    @property
+    def stopping(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
     def run(self) -> list[PassReport]:
-        return [self.run_folder(folder) for folder in self.settings.account.folders]
+        reports = []
+        for folder in self.settings.account.folders:
+            if self.stopping:
+                break
+            reports.append(self.run_folder(folder))
+        return reports
 
     def run_folder(self, folder: str) -> PassReport:
         report = PassReport(self.account, folder)
@@ -130,10 +166,14 @@ class Pass:
         mark = self.state.folder_mark(self.account, folder)
         baseline = max(status.uidnext - 1, 0)
         windowed = mark is None or mark.uidvalidity != status.uidvalidity
+        due: list[int] = []
         if not windowed:
             assert mark is not None
-            uids = self.mailbox.uids_since(mark.last_uid)
+            due = self.state.deferred_due(self.account, folder, status.uidvalidity, now)
+            uids = sorted({*due, *self.mailbox.uids_since(mark.last_uid)})
         else:
+            if mark is not None and not self.dry_run:
+                self.state.drop_stale_deferred(self.account, folder, status.uidvalidity)
             report.first_pass = mark is None
             uids = self._window(mark, status.uidvalidity, now)
             if not self.dry_run:
@@ -141,11 +181,22 @@ class Pass:
                 # deliberately left alone; everything above it is processed from now on.
                 start = min([baseline, *[u - 1 for u in uids]]) if uids else baseline
                 self.state.set_folder_mark(self.account, folder, status.uidvalidity, start, now)
-        log.info(
-            "pass_start", account=self.account, folder=folder, new=len(uids), dry_run=self.dry_run
+        log.debug(
+            "pass_start",
+            account=self.account,
+            folder=folder,
+            new=len(uids) - len(due),
+            deferred_due=len(due),
+            dry_run=self.dry_run,
         )
         for chunk in chunks(sorted(uids), BATCH):
-            self._batch(folder, status.uidvalidity, chunk, report)
+            if self.stopping:
+                report.interrupted = True
+                break
+            self._batch(folder, status.uidvalidity, chunk, report, deferred=set(due))
+        if report.interrupted:
+            log.info("pass_interrupted", account=self.account, folder=folder, seen=report.seen)
+            return report
         if windowed and not self.dry_run and uids and baseline > max(uids):
             # The window is done; mail below the baseline outside it is not for us.
             self.state.set_folder_mark(
@@ -159,6 +210,7 @@ class Pass:
             invitations=report.invitations,
             drafted=report.drafted,
             skips=dict(report.skips),
+            deferred=dict(report.deferred),
         )
         return report
 
@@ -176,9 +228,20 @@ class Pass:
         return self.mailbox.uids_received_since((now - timedelta(days=days)).date())
 
     def _batch(
-        self, folder: str, uidvalidity: int, uids: Sequence[int], report: PassReport
+        self,
+        folder: str,
+        uidvalidity: int,
+        uids: Sequence[int],
+        report: PassReport,
+        *,
+        deferred: set[int],
     ) -> None:
         fetched = {f.uid: f for f in self.mailbox.fetch_headers(uids)}
+        gone = sorted(deferred.intersection(uids) - set(fetched))
+        if gone and not self.dry_run:
+            # Deferred mail the user deleted or moved: nothing left to decide.
+            log.info("deferred_gone", account=self.account, folder=folder, uids=gone)
+            self.state.drop_deferred(self.account, folder, uidvalidity, gone)
         now = self.clock()
         heads: dict[int, tuple[Message | None, Skip | None]] = {}
         for uid, item in fetched.items():
@@ -200,7 +263,12 @@ class Pass:
             )
         wanted = [uid for uid, (_, skip) in heads.items() if skip is None]
         texts = self.mailbox.fetch_text(wanted, limit=TEXT_LIMIT) if wanted else {}
-        for uid in sorted(fetched):
+        for n, uid in enumerate(sorted(fetched)):
+            if self.stopping:
+                report.interrupted = True
+                return
+            if n:
+                faults.point("mid_batch")  # the message before is committed, this one not
             item = fetched[uid]
             parsed_head, skip = heads[uid]
             report.seen += 1
@@ -248,8 +316,12 @@ class Pass:
             outcome = self._thread_checks(outcome)
         draft_id = None
         result = "skipped"
+        hold: Deferral | None = None
         if outcome.decision.draft:
-            draft_id, result = self._draft(outcome, now)
+            draft_id, result, hold = self._draft(outcome, now, item.uid)
+        if hold is not None:
+            self._defer(folder, uidvalidity, item, outcome, hold, report)
+            return
         self._finish(folder, uidvalidity, item, outcome, draft_id, report, result=result)
 
     def _thread_checks(self, outcome: Outcome) -> Outcome:
@@ -275,19 +347,78 @@ class Pass:
             ),
         )
 
-    def _draft(self, outcome: Outcome, now: datetime) -> tuple[str, str]:
+    def _draft(self, outcome: Outcome, now: datetime, uid: int) -> tuple[str, str, Deferral | None]:
         msg = outcome.message
         assert msg is not None
         draft_id = self.composer.draft_id(msg)
         if self.mailbox.has_message_id(self.drafts, draft_id):
             log.info("draft_exists", account=self.account, draft_id=draft_id)
-            return draft_id, "exists"
+            return draft_id, "exists", None
+        hold = self._hold_back(msg, now, uid)
+        if hold is not None:
+            return draft_id, "deferred", hold
         if self.dry_run:
-            return draft_id, "would draft"
+            return draft_id, "would draft", None
         data = self.composer.compose(outcome, now=now)
         flags = ["\\Draft"] if self.settings.drafts_unread else ["\\Draft", "\\Seen"]
         self.mailbox.append(self.drafts, data, flags=flags, when=now)
-        return draft_id, "drafted"
+        faults.point("after_append")  # APPENDed, not yet committed: the crash tests aim here
+        return draft_id, "drafted", None
+
+    def _hold_back(self, msg: Message, now: datetime, uid: int) -> Deferral | None:
+        """A deferral when the daily cap or the sender's window says "not now", else None."""
+        acct = self.settings.account
+        sender = msg.sender.email if msg.sender is not None else ""
+        if acct.sender_window_days and sender:
+            window = timedelta(days=acct.sender_window_days)
+            last = self.state.last_draft_to(self.account, sender, now - window)
+            if last is not None:
+                return Deferral(uid, msg.message_id, sender, "sender_window", last + window)
+        if acct.daily_cap:
+            local = now.astimezone(self.settings.timezone)
+            midnight = datetime.combine(local.date(), time(), tzinfo=self.settings.timezone)
+            if self.state.drafts_since(self.account, midnight) >= acct.daily_cap:
+                tomorrow = datetime.combine(
+                    local.date() + timedelta(days=1), time(), tzinfo=self.settings.timezone
+                )
+                return Deferral(uid, msg.message_id, sender, "daily_cap", tomorrow)
+        return None
+
+    def _defer(
+        self,
+        folder: str,
+        uidvalidity: int,
+        item: Fetched,
+        outcome: Outcome,
+        hold: Deferral,
+        report: PassReport,
+    ) -> None:
+        """Hold an invitation back: logged with its reason, looked at again later."""
+        msg = outcome.message
+        report.deferred[hold.reason] += 1
+        (log.debug if self.dry_run else log.info)(
+            "deferred",
+            account=self.account,
+            folder=folder,
+            uid=item.uid,
+            reason=hold.reason,
+            retry_after=hold.retry_after.isoformat(),
+            action=outcome.decision.action.value if outcome.decision.action else None,
+        )
+        report.rows.append(
+            Row(
+                item.uid,
+                msg.date if msg else item.internaldate,
+                hold.sender,
+                msg.subject if msg else "",
+                outcome,
+                "deferred",
+            )
+        )
+        if not self.dry_run:
+            self.state.defer(
+                self.account, folder, uidvalidity, hold, self.clock(), advance_to=item.uid
+            )
 
     def _finish(
         self,
@@ -310,8 +441,9 @@ class Pass:
             report.drafted += result == "drafted"
             if self.settings.keyword and not self.dry_run and self.mailbox.supports_keywords():
                 self.mailbox.add_keyword([item.uid], self.settings.keyword)
-        event = log.info if decision.draft or result != "skipped" else log.debug
-        event(
+        invitation = outcome.verdict is not None and outcome.verdict.invitation
+        loud = decision.draft or result != "skipped" or invitation
+        (log.info if loud else log.debug)(
             "decision",
             account=self.account,
             folder=folder,
@@ -320,9 +452,12 @@ class Pass:
             skip=decision.skip.rule if decision.skip else None,
             result=result,
             tier=decision.tier.value,
-            reasons=list(decision.reasons),
+            # Reasons quote the mail ("asks for time …"): the quotes only at debug.
+            reasons=redact(decision.reasons) if loud else list(decision.reasons),
             draft_id=draft_id,
         )
+        if loud:
+            log.debug("decision_detail", uid=item.uid, reasons=list(decision.reasons))
         report.rows.append(
             Row(item.uid, msg.date if msg else item.internaldate, sender, subject, outcome, result)
         )

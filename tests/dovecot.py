@@ -252,6 +252,11 @@ class Dovecot:
 
     Use as a context manager, or call start()/close(). ``special_use=False`` leaves the
     namespace bare (INBOX only, no SPECIAL-USE attributes) for name-fallback tests.
+    ``capabilities`` replaces the advertised CAPABILITY list (Dovecot's ``imap_capability``)
+    to play a server without IDLE, UIDPLUS, NAMESPACE or SPECIAL-USE.
+    ``oauth2_introspection_url`` adds an ``oauth2`` passdb for AUTH=XOAUTH2 and
+    AUTH=OAUTHBEARER that checks each token by an RFC 7662 POST to that URL (username in
+    ``username``, ``active`` true); passwords keep working through the passwd-file.
     """
 
     host = HOST
@@ -263,9 +268,13 @@ class Dovecot:
         plaintext_auth: bool = True,
         binary: str | None = None,
         start_timeout: float = 10.0,
+        capabilities: str | None = None,
+        oauth2_introspection_url: str | None = None,
     ) -> None:
         self.special_use = special_use
         self.plaintext_auth = plaintext_auth
+        self.capabilities = capabilities
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.binary = binary or shutil.which("dovecot") or "/usr/sbin/dovecot"
         self.start_timeout = start_timeout
         self.dir: Path | None = None
@@ -407,6 +416,23 @@ class Dovecot:
             f"  mailbox {name} {{\n    special_use = {flag}\n    auto = subscribe\n  }}\n"
             for name, flag in SPECIAL_FOLDERS
         ) if self.special_use else ""  # fmt: skip
+        mechanisms = "plain login"
+        oauth2 = ""
+        if self.oauth2_introspection_url is not None:
+            mechanisms += " xoauth2 oauthbearer"
+            (d / "oauth2.conf.ext").write_text(
+                f"introspection_url = {self.oauth2_introspection_url}\n"
+                "introspection_mode = post\nusername_attribute = username\n"
+                "active_attribute = active\nactive_value = true\n"
+            )
+            oauth2 = (
+                f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {d}/oauth2.conf.ext\n}}\n"
+            )
+        capability = (
+            f"imap_capability = {self.capabilities}\n"
+            f"protocol imap {{\n  imap_capability = {self.capabilities}\n}}\n"
+        ) if self.capabilities is not None else ""  # fmt: skip
         return f"""# written by tests/dovecot.py; self-contained, no include of /etc/dovecot
 base_dir = {d}/run
 state_dir = {d}/state
@@ -419,7 +445,7 @@ ssl_cert = <{self.pki.cert}
 ssl_key = <{self.pki.key}
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = {"no" if self.plaintext_auth else "yes"}
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0  # a refused login still takes ~0.5 s
 auth_verbose = yes
 default_internal_user = {internal}
@@ -433,8 +459,9 @@ mail_location = maildir:~/Maildir
 mail_fsync = never
 mail_max_userip_connections = 50
 shutdown_clients = yes
-passdb {{
+{oauth2}passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {d}/users/%u
 }}
 userdb {{
@@ -463,7 +490,7 @@ service anvil {{
     mode = 0  # no growing delay (up to 15 s) after failed logins from 127.0.0.1
   }}
 }}
-"""
+{capability}"""
 
     def _launch(self) -> None:
         assert self.dir is not None
