@@ -17,7 +17,8 @@ from responder.cli import EXIT_ERROR, EXIT_LOGIN, EXIT_OK, dump_json, now_utc
 from responder.compose import Composer, load_key, readable
 from responder.config import Settings, load_settings, require_account
 from responder.errors import ConfigError, LoginError, ResponderError
-from responder.mailbox import Mailbox, Role, ServerSettings
+from responder.folders import Role
+from responder.mailbox import Mailbox, ServerSettings
 from responder.pipeline import Core, Outcome, assess
 from responder.service import Pass, PassReport
 from responder.state import State

@@ -9,7 +9,6 @@ setting that silently does nothing is how auto-responders end up answering the w
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shlex
@@ -17,332 +16,50 @@ import stat
 import subprocess
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from responder.errors import ConfigError
-from responder.model import Action, Identity
+from responder.model import Identity
+from responder.options import EXTRA_ENV, OPTIONS, Option, Secret, as_secret, did_you_mean
+from responder.policytable import (
+    DEFAULT_POLICY,
+    POLICY_KEYS,
+    POLICY_TIERS,
+    PolicySettings,
+    TierPolicy,
+    build_policy,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "EXTRA_ENV",
+    "OPTIONS",
+    "POLICY_KEYS",
+    "POLICY_TIERS",
+    "AccountSettings",
+    "Option",
+    "PolicySettings",
+    "Secret",
+    "Settings",
+    "TierPolicy",
+    "as_secret",
+    "load_settings",
+    "read_toml",
+    "require_account",
+]
 
 Security = Literal["ssl", "starttls", "plain"]
 REPLY_LANGUAGES = ("en", "de", "nb")
 DEFAULT_CONFIG = Path("config/responder.toml")
 
 
-class Secret(str):
-    """A string whose repr and str never show the value (passwords in logs/tracebacks)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "Secret('***')" if self else "Secret('')"
-
-    def __str__(self) -> str:
-        return "***" if self else ""
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)  # f"{pw:>10}" must not reveal it either
-
-    def reveal(self) -> str:
-        return str.__str__(self)
-
-
-def as_secret(value: str) -> Secret:
-    """Wrap a plain string; a Secret stays itself (Secret(secret) would copy "***")."""
-    return value if isinstance(value, Secret) else Secret(value)
-
-
-@dataclass(frozen=True)
-class Option:
-    """One setting: where it lives in the TOML, its variable, how to read it, its default."""
-
-    section: str
-    key: str
-    env: str | None
-    kind: str  # str | int | bool | path | list | secret
-    default: Any
-    doc: str
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option(
-        "identity", "name", "RESPONDER_IDENTITY_NAME", "str", "", "Your name, as drafts sign it."
-    ),
-    Option("identity", "email", "RESPONDER_IDENTITY_EMAIL", "str", "", "Your address."),
-    Option(
-        "identity", "aliases", "RESPONDER_IDENTITY_ALIASES", "list", [], "Other addresses of yours."
-    ),
-    Option("imap", "host", "RESPONDER_IMAP_HOST", "str", "", "IMAP server host name."),
-    Option(
-        "imap", "port", "RESPONDER_IMAP_PORT", "int", 0, "Port; 0 = 993 for ssl, 143 otherwise."
-    ),
-    Option("imap", "user", "RESPONDER_IMAP_USER", "str", "", "Login name."),
-    Option(
-        "imap", "password", "RESPONDER_IMAP_PASSWORD", "secret", "", "Password (prefer the env)."
-    ),
-    Option(
-        "imap",
-        "password_cmd",
-        "RESPONDER_IMAP_PASSWORD_CMD",
-        "str",
-        "",
-        "Command whose first output line is the password (e.g. `pass show mail`).",
-    ),
-    Option(
-        "imap",
-        "password_keyring",
-        "RESPONDER_IMAP_PASSWORD_KEYRING",
-        "str",
-        "",
-        "System keyring service holding the password for imap.user (needs responder[keyring]).",
-    ),
-    Option(
-        "imap",
-        "auth",
-        "RESPONDER_IMAP_AUTH",
-        "str",
-        "password",
-        "password | xoauth2 | oauthbearer (OAuth2 access token from oauth2_token_cmd).",
-    ),
-    Option(
-        "imap",
-        "oauth2_token_cmd",
-        "RESPONDER_IMAP_OAUTH2_TOKEN_CMD",
-        "str",
-        "",
-        "Command whose first output line is an OAuth2 access token; run on every connect.",
-    ),
-    Option("imap", "security", "RESPONDER_IMAP_SECURITY", "str", "ssl", "ssl | starttls | plain."),
-    Option("imap", "ca_file", "RESPONDER_IMAP_CA_FILE", "path", None, "Trust this CA bundle."),
-    Option("imap", "timeout", "RESPONDER_IMAP_TIMEOUT", "int", 60, "Socket timeout in seconds."),
-    Option("imap", "folders", "RESPONDER_IMAP_FOLDERS", "list", ["INBOX"], "Folders to watch."),
-    Option("imap", "drafts_folder", "RESPONDER_DRAFTS_FOLDER", "str", "", "Override Drafts."),
-    Option("imap", "sent_folder", "RESPONDER_SENT_FOLDER", "str", "", "Override Sent."),
-    Option("responder", "contacts", "RESPONDER_CONTACTS", "path", None, "Contacts TOML file."),
-    Option(
-        "responder",
-        "state_dir",
-        "RESPONDER_STATE_DIR",
-        "path",
-        None,
-        "State directory (default $XDG_STATE_HOME/responder).",
-    ),
-    Option(
-        "responder",
-        "key_file",
-        "RESPONDER_KEY_FILE",
-        "path",
-        None,
-        "Secret for draft Message-IDs (default $XDG_CONFIG_HOME/responder/draft.key).",
-    ),
-    Option(
-        "responder",
-        "templates_dir",
-        "RESPONDER_TEMPLATES_DIR",
-        "path",
-        None,
-        "Your template overrides; shipped templates fill the gaps.",
-    ),
-    Option(
-        "responder",
-        "lookback_days",
-        "RESPONDER_LOOKBACK_DAYS",
-        "int",
-        0,
-        "How far back the very first pass looks (0 = only new mail).",
-    ),
-    Option(
-        "responder",
-        "max_age_days",
-        "RESPONDER_MAX_AGE_DAYS",
-        "int",
-        14,
-        "Never draft for mail older than this.",
-    ),
-    Option(
-        "responder",
-        "reply_language",
-        "RESPONDER_REPLY_LANGUAGE",
-        "str",
-        "en",
-        "Reply language for mail in other languages (en | de | nb).",
-    ),
-    Option("responder", "timezone", "RESPONDER_TIMEZONE", "str", "UTC", "IANA zone for dates."),
-    Option(
-        "responder",
-        "booking_link",
-        "RESPONDER_BOOKING_LINK",
-        "str",
-        "",
-        "Link offered with call redirects.",
-    ),
-    Option(
-        "responder",
-        "drafts_unread",
-        "RESPONDER_DRAFTS_UNREAD",
-        "bool",
-        True,
-        "APPEND drafts without \\Seen, so the unread count shows what awaits review.",
-    ),
-    Option(
-        "responder",
-        "keyword",
-        "RESPONDER_KEYWORD",
-        "str",
-        "$ResponderDrafted",
-        "IMAP keyword set on originals that got a draft ('' = none).",
-    ),
-    Option(
-        "responder",
-        "introducer",
-        "RESPONDER_INTRODUCER",
-        "str",
-        "cc",
-        "Introduction mails: reply to the introduced person with the introducer in cc | bcc.",
-    ),
-    Option(
-        "responder",
-        "require_return_path",
-        "RESPONDER_REQUIRE_RETURN_PATH",
-        "bool",
-        True,
-        "Skip mail without a Return-Path (RFC 3834 §2).",
-    ),
-    Option(
-        "responder",
-        "poll_seconds",
-        "RESPONDER_POLL_SECONDS",
-        "int",
-        300,
-        "Polling interval of `responder run`.",
-    ),
-    # -- daemon (issue 5); the per-account ones can be set again in each [[accounts]] table --
-    Option(
-        "responder",
-        "idle",
-        "RESPONDER_IDLE",
-        "bool",
-        True,
-        "`run`: wait for new mail with IMAP IDLE where the server has it (else poll only).",
-    ),
-    Option(
-        "responder",
-        "idle_renew_seconds",
-        "RESPONDER_IDLE_RENEW_SECONDS",
-        "int",
-        240,
-        "`run`: end and restart IDLE this often (NAT routers drop quiet connections).",
-    ),
-    Option(
-        "responder",
-        "daily_cap",
-        "RESPONDER_DAILY_CAP",
-        "int",
-        30,
-        "At most this many drafts per account and day; more mail is deferred (0 = no cap).",
-    ),
-    Option(
-        "responder",
-        "sender_window_days",
-        "RESPONDER_SENDER_WINDOW_DAYS",
-        "int",
-        0,
-        "At most one draft per sender in this many days; more is deferred (0 = off).",
-    ),
-    Option(
-        "responder",
-        "retention_days",
-        "RESPONDER_RETENTION_DAYS",
-        "int",
-        180,
-        "Delete decision records older than this (0 = keep; else at least max_age_days).",
-    ),
-    Option(
-        "responder",
-        "login_retry_seconds",
-        "RESPONDER_LOGIN_RETRY_SECONDS",
-        "int",
-        3600,
-        "`run`: after a refused login, try that account again only after this long.",
-    ),
-    Option(
-        "metrics",
-        "port",
-        "RESPONDER_METRICS_PORT",
-        "int",
-        0,
-        "`run`: serve Prometheus metrics on this port (0 = off; needs responder[metrics]).",
-    ),
-    Option(
-        "metrics",
-        "address",
-        "RESPONDER_METRICS_ADDRESS",
-        "str",
-        "127.0.0.1",
-        "Address the metrics endpoint binds to.",
-    ),
-    Option(
-        "policy", "busy", "RESPONDER_BUSY", "bool", False, "Heavy week: accepts become redirects."
-    ),
-    Option("signatures", "en", "RESPONDER_SIGNATURE_EN", "path", None, "English signature file."),
-    Option("signatures", "de", "RESPONDER_SIGNATURE_DE", "path", None, "German signature file."),
-    Option("signatures", "nb", "RESPONDER_SIGNATURE_NB", "path", None, "Norwegian signature file."),
-)
-EXTRA_ENV = {
-    "RESPONDER_CONFIG": "Path of the TOML config file.",
-    # Read only by responder/faults.py; inert unless set. Tests use it to crash a subprocess
-    # at a named point (e.g. after APPEND, before the state commit). Never set it in production.
-    "RESPONDER_TEST_FAULT": "Test hook: crash at a named fault point (tests only).",
-}
 # Keys an [[accounts]] table may set besides the [imap] keys, its `name` and an `identity`
 # table; each defaults to the global [responder] value.
 ACCOUNT_KEYS = ("poll_seconds", "idle", "idle_renew_seconds", "daily_cap", "sender_window_days")
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
-POLICY_TIERS = ("client", "prospect", "referrer", "creditor", "unknown")
-POLICY_KEYS = ("default", "bona_fide", "long_meeting", "busy", "known_correspondent")
-
-
-@dataclass(frozen=True)
-class TierPolicy:
-    """Actions for one tier: the default and the ones that replace it when a signal holds."""
-
-    default: Action
-    bona_fide: Action | None = None
-    long_meeting: Action | None = None
-    busy: Action | None = None
-    known_correspondent: Action | None = None
-
-
-def _a(name: str) -> Action:
-    return Action(name)
-
-
-DEFAULT_POLICY: Mapping[str, TierPolicy] = {
-    # From the seeds: clients are met (at their office), a long meeting is cut short, and in a
-    # heavy week it becomes a shorter meeting; referrers and creditors are met; prospects get a
-    # qualifying call unless the mail shows a real buyer; everyone else a warm no.
-    "client": TierPolicy(
-        _a("accept"), long_meeting=_a("redirect_short"), busy=_a("redirect_short")
-    ),
-    "prospect": TierPolicy(_a("redirect_call"), bona_fide=_a("accept"), busy=_a("redirect_call")),
-    "referrer": TierPolicy(
-        _a("accept"), long_meeting=_a("accept_timeboxed"), busy=_a("redirect_call")
-    ),
-    "creditor": TierPolicy(
-        _a("accept"), long_meeting=_a("accept_timeboxed"), busy=_a("redirect_call")
-    ),
-    "unknown": TierPolicy(_a("decline"), known_correspondent=_a("redirect_call")),
-}
-
-
-@dataclass(frozen=True)
-class PolicySettings:
-    """The policy table plus the switches that bend it."""
-
-    tiers: Mapping[str, TierPolicy] = field(default_factory=lambda: dict(DEFAULT_POLICY))
-    busy: bool = False
-    call_proposed: Action = Action.ACCEPT
 
 
 @dataclass(frozen=True)
@@ -444,7 +161,7 @@ class Settings:
         known = [a.name for a in self.accounts or (self.account,)]
         raise ConfigError(
             f"{self.source}: no account named {name!r}; configured: {', '.join(known)}"
-            f"{_did_you_mean(name, known)}"
+            f"{did_you_mean(name, known)}"
         )
 
 
@@ -519,11 +236,6 @@ def _kind_words(kind: str) -> str:
     }.get(kind, "a string")
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def read_toml(path: Path) -> dict[str, Any]:
     """Load a TOML file, turning syntax errors into a ConfigError with file and line."""
     try:
@@ -582,14 +294,14 @@ def _collect(data: dict[str, Any], env: Mapping[str, str], source: str) -> dict[
         if section not in by_section or not isinstance(table, dict):
             raise ConfigError(
                 f"{source}: unknown section [{section}]"
-                f"{_did_you_mean(section, [*by_section, 'policy', 'accounts'])}"
+                f"{did_you_mean(section, [*by_section, 'policy', 'accounts'])}"
             )
         for key, raw in table.items():
             option = by_section[section].get(key)
             if option is None:
                 raise ConfigError(
                     f"{source}: unknown key {section}.{key}"
-                    f"{_did_you_mean(key, list(by_section[section]))}"
+                    f"{did_you_mean(key, list(by_section[section]))}"
                 )
             values[f"{section}.{key}"] = _convert(option, raw, source)
     known_env = {o.env: o for o in OPTIONS if o.env} | {k: None for k in EXTRA_ENV}
@@ -598,7 +310,7 @@ def _collect(data: dict[str, Any], env: Mapping[str, str], source: str) -> dict[
             continue
         if name not in known_env:
             raise ConfigError(
-                f"environment: unknown variable {name}{_did_you_mean(name, list(known_env))}; "
+                f"environment: unknown variable {name}{did_you_mean(name, list(known_env))}; "
                 "remove it or fix its name"
             )
         env_option = known_env[name]
@@ -623,45 +335,6 @@ def _check_file_password(path: Path, data: dict[str, Any]) -> None:
                 f"{path}: holds imap.password but is readable by others; "
                 f"run `chmod 600 {path}` or move the password to RESPONDER_IMAP_PASSWORD"
             )
-
-
-def _build_policy(raw: Any, busy: bool, source: str) -> PolicySettings:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: [policy] must be a table")
-    tiers = dict(DEFAULT_POLICY)
-    call_proposed = Action.ACCEPT
-    actions = [a.value for a in Action]
-
-    def action(value: Any, where: str) -> Action:
-        if value not in actions:
-            raise ConfigError(
-                f"{source}: {where} = {value!r} is not an action; use one of {', '.join(actions)}"
-                f"{_did_you_mean(str(value), actions)}"
-            )
-        return Action(value)
-
-    for key, value in raw.items():
-        if key == "busy":
-            continue
-        if key == "call_proposed":
-            call_proposed = action(value, "policy.call_proposed")
-            continue
-        if key not in POLICY_TIERS or not isinstance(value, dict):
-            raise ConfigError(
-                f"{source}: unknown policy key policy.{key}"
-                f"{_did_you_mean(key, [*POLICY_TIERS, 'busy', 'call_proposed'])}"
-            )
-        base = tiers[key]
-        fields: dict[str, Action | None] = {k: getattr(base, k) for k in POLICY_KEYS}
-        for sub, act in value.items():
-            if sub not in POLICY_KEYS:
-                hint = _did_you_mean(sub, list(POLICY_KEYS))
-                raise ConfigError(f"{source}: unknown key policy.{key}.{sub}{hint}")
-            fields[sub] = action(act, f"policy.{key}.{sub}")
-        default = fields.pop("default")
-        assert default is not None
-        tiers[key] = TierPolicy(default, **fields)
-    return PolicySettings(tiers=tiers, busy=busy, call_proposed=call_proposed)
 
 
 def _build(
@@ -751,7 +424,7 @@ def _build(
         require_return_path=get("responder.require_return_path"),
         introducer=_introducer(get("responder.introducer"), source),
         poll_seconds=get("responder.poll_seconds"),
-        policy=_build_policy(policy_raw, get("policy.busy"), source),
+        policy=build_policy(policy_raw, get("policy.busy"), source),
         signatures=signatures,
         source=source,
     )
@@ -762,7 +435,7 @@ def _auth(value: str, source: str) -> str:
     if value not in methods:
         raise ConfigError(
             f"{source}: imap.auth must be one of {', '.join(methods)}, got {value!r}"
-            f"{_did_you_mean(value, list(methods))}"
+            f"{did_you_mean(value, list(methods))}"
         )
     return value
 
@@ -884,7 +557,7 @@ def _account_values(
                 raise ConfigError(f"{where}: identity must be a table (name, email, aliases)")
             for sub, v in value.items():
                 if sub not in ident_opts:
-                    hint = _did_you_mean(sub, list(ident_opts))
+                    hint = did_you_mean(sub, list(ident_opts))
                     raise ConfigError(f"{where}: unknown key identity.{sub}{hint}")
                 vals[f"identity.{sub}"] = _convert(ident_opts[sub], v, where)
         elif key == "password_env":
@@ -895,7 +568,7 @@ def _account_values(
         elif key in own_opts:
             vals[f"responder.{key}"] = _convert(own_opts[key], value, where)
         else:
-            raise ConfigError(f"{where}: unknown key {key}{_did_you_mean(key, allowed)}")
+            raise ConfigError(f"{where}: unknown key {key}{did_you_mean(key, allowed)}")
     if not vals["imap.host"]:
         raise ConfigError(f"{where}: host is missing")
     return vals

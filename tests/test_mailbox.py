@@ -22,7 +22,8 @@ from dovecot import (
 )
 
 from responder.errors import FolderNotFound, LoginError, MailboxError
-from responder.mailbox import FolderInfo, Mailbox, ServerSettings, choose_folder
+from responder.folders import FolderInfo, choose_folder
+from responder.mailbox import Mailbox, ServerSettings
 
 pytestmark = pytest.mark.integration
 

@@ -23,7 +23,8 @@ from responder.commands import run_pass
 from responder.config import Settings, load_settings
 from responder.demo import freshen, samples
 from responder.errors import FolderNotFound
-from responder.mailbox import FolderInfo, Mailbox, Role, choose_folder
+from responder.folders import FolderInfo, Role, choose_folder
+from responder.mailbox import Mailbox
 
 NOSELECT = frozenset({"\\Noselect", "\\HasChildren"})
 MINIMAL = "IMAP4rev1 LITERAL+ ID"
