@@ -20,7 +20,7 @@ from responder.errors import ConfigError, LoginError, ResponderError
 from responder.folders import Role
 from responder.mailbox import Mailbox, ServerSettings
 from responder.pipeline import Core, Outcome, assess
-from responder.service import Pass, PassReport
+from responder.service import Pass, PassReport, Row
 from responder.state import State
 from responder.tiers import load_contacts
 
@@ -43,8 +43,13 @@ def run_pass(
     *,
     dry_run: bool,
     lookback_days: int | None = None,
+    on_row: Callable[[Row], None] | None = None,
 ) -> list[PassReport]:
-    """Connect, run one pass over every configured folder, disconnect."""
+    """Connect, run one pass over every configured folder, disconnect.
+
+    ``on_row`` receives each decision as it is made (a scan prints them at once) instead of
+    the report keeping them.
+    """
     require_account(settings)
     core = Core.from_settings(settings)
     composer = Composer.from_settings(settings)
@@ -66,6 +71,7 @@ def run_pass(
             clock=now_utc,
             dry_run=dry_run,
             lookback_days=lookback_days,
+            on_row=on_row,
         ).run()
         if not dry_run and settings.retention_days:
             state.purge(now_utc() - timedelta(days=settings.retention_days))
@@ -123,45 +129,59 @@ def cmd_scan(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def scan_one(args: argparse.Namespace, settings: Settings, out: TextIO) -> None:
-    reports = run_pass(settings, dry_run=True, lookback_days=args.lookback)
+    """Print each decision as it is made: a year-long scan shows progress and keeps no list."""
+    if args.json:
+
+        def emit(row: Row) -> None:
+            dump_json(
+                {
+                    "folder": row.folder,
+                    "uid": row.uid,
+                    "date": row.date,
+                    "from": row.sender,
+                    "subject": row.subject,
+                    "result": row.result,
+                    **outcome_fields(row.outcome),
+                },
+                out,
+            )
+
+        run_pass(settings, dry_run=True, lookback_days=args.lookback, on_row=emit)
+        return
+    out.write(TABLE_HEADER)
+
+    def show(row: Row) -> None:
+        out.write(line(row))
+
+    reports = run_pass(settings, dry_run=True, lookback_days=args.lookback, on_row=show)
     for r in reports:
-        if args.json:
-            for row in r.rows:
-                dump_json(
-                    {
-                        "folder": r.folder,
-                        "uid": row.uid,
-                        "date": row.date,
-                        "from": row.sender,
-                        "subject": row.subject,
-                        "result": row.result,
-                        **outcome_fields(row.outcome),
-                    },
-                    out,
-                )
-        else:
-            print_table(r, out)
+        out.write(f"{r.folder}: {r.seen} messages, {r.invitations} invitations\n")
+
+
+TABLE_HEADER = (
+    f"{'UID':>7}  {'DATE':10}  {'FROM':28}  {'SUBJECT':32}  {'LANG':4}  {'TIER':9}  RESULT\n"
+)
+
+
+def line(row: Row) -> str:
+    """One table line for a decision."""
+    d = row.outcome.decision
+    result = (
+        f"{row.result}: {d.action.value}" if d.action else f"skip: {d.skip.rule if d.skip else '?'}"
+    )
+    date = row.date.strftime("%Y-%m-%d") if row.date else "-"
+    lang = row.outcome.verdict.language if row.outcome.verdict else "-"
+    return (
+        f"{row.uid:>7}  {date:10}  {clip(row.sender, 28):28}  {clip(row.subject, 32):32}  "
+        f"{lang:4}  {d.tier.value if d.action else '-':9}  {result}\n"
+    )
 
 
 def print_table(report: PassReport, out: TextIO) -> None:
     out.write(f"{report.folder}: {report.seen} messages\n")
-    header = (
-        f"{'UID':>7}  {'DATE':10}  {'FROM':28}  {'SUBJECT':32}  {'LANG':4}  {'TIER':9}  RESULT\n"
-    )
-    out.write(header)
+    out.write(TABLE_HEADER)
     for row in report.rows:
-        d = row.outcome.decision
-        result = (
-            f"{row.result}: {d.action.value}"
-            if d.action
-            else f"skip: {d.skip.rule if d.skip else '?'}"
-        )
-        date = row.date.strftime("%Y-%m-%d") if row.date else "-"
-        lang = row.outcome.verdict.language if row.outcome.verdict else "-"
-        out.write(
-            f"{row.uid:>7}  {date:10}  {clip(row.sender, 28):28}  {clip(row.subject, 32):32}  "
-            f"{lang:4}  {d.tier.value if d.action else '-':9}  {result}\n"
-        )
+        out.write(line(row))
 
 
 def clip(text: str, width: int) -> str:

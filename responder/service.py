@@ -29,14 +29,16 @@ from responder.compose import Composer
 from responder.config import Settings
 from responder.errors import MailboxError, ParseError
 from responder.mailbox import Fetched, Mailbox
-from responder.model import Message, Skip
+from responder.model import Message, Skip, Tier
 from responder.parse import parse_message
 from responder.pipeline import Core, Outcome, assess_message, screen, skipped
 from responder.state import Deferral, Record, State
 
 log = structlog.get_logger("responder.service")
 BATCH = 200
-TEXT_LIMIT = 64 * 1024
+# The start of the body is enough: an invitation sits at the top of the new text, and the
+# bytes fetched (and parsed by imapclient) dominate a scan's cost (see bench/).
+TEXT_LIMIT = 16 * 1024
 _QUOTED = re.compile(r'"[^"]*"')
 _warnings = Throttle(window=3600)
 
@@ -56,6 +58,7 @@ class Row:
     subject: str
     outcome: Outcome
     result: str  # drafted | exists | skipped | would draft | deferred
+    folder: str = ""
 
 
 @dataclass
@@ -99,8 +102,10 @@ class Pass:
         lookback_days: int | None = None,
         stop: threading.Event | None = None,
         folders: dict[str, str] | None = None,
+        on_row: Callable[[Row], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.on_row = on_row
         self.core = core
         self.composer = composer
         self.state = state
@@ -294,23 +299,19 @@ class Pass:
         self, folder: str, uidvalidity: int, item: Fetched, message: Message, report: PassReport
     ) -> None:
         now = self.clock()
-        known = False
+        outcome = self._decide(folder, item, message, now, known=False)
         sender = message.sender
-        if sender is not None and self.sent is not None:
-            known = self.mailbox.has_mail_to(self.sent, sender.email)
-        try:
-            outcome = assess_message(
-                self.core,
-                message,
-                now=now,
-                internaldate=item.internaldate,
-                folder=folder,
-                flags=item.flags,
-                known_correspondent=known,
-            )
-        except Exception as exc:
-            log.exception("message_failed", account=self.account, folder=folder, uid=item.uid)
-            outcome = Outcome(message, None, skipped(Skip("internal_error", type(exc).__name__)))
+        if (
+            outcome.decision.draft
+            and outcome.decision.tier is Tier.UNKNOWN
+            and sender is not None
+            and self.sent is not None
+            and self.mailbox.has_mail_to(self.sent, sender.email)
+        ):
+            # Asked only for an invitation from an unknown sender: the search costs a folder
+            # switch, which grows with the mailbox. A server error here propagates (the pass
+            # is retried); it must never be mistaken for a problem with the mail.
+            outcome = self._decide(folder, item, message, now, known=True)
         if outcome.decision.draft:
             report.invitations += 1
             outcome = self._thread_checks(outcome)
@@ -323,6 +324,24 @@ class Pass:
             self._defer(folder, uidvalidity, item, outcome, hold, report)
             return
         self._finish(folder, uidvalidity, item, outcome, draft_id, report, result=result)
+
+    def _decide(
+        self, folder: str, item: Fetched, message: Message, now: datetime, *, known: bool
+    ) -> Outcome:
+        """The pure core's decision; a bug it hits skips this one mail, never the pass."""
+        try:
+            return assess_message(
+                self.core,
+                message,
+                now=now,
+                internaldate=item.internaldate,
+                folder=folder,
+                flags=item.flags,
+                known_correspondent=known,
+            )
+        except Exception as exc:
+            log.exception("message_failed", account=self.account, folder=folder, uid=item.uid)
+            return Outcome(message, None, skipped(Skip("internal_error", type(exc).__name__)))
 
     def _thread_checks(self, outcome: Outcome) -> Outcome:
         """At most one draft per thread; none where the user already wrote in the thread."""
@@ -405,7 +424,8 @@ class Pass:
             retry_after=hold.retry_after.isoformat(),
             action=outcome.decision.action.value if outcome.decision.action else None,
         )
-        report.rows.append(
+        self._row(
+            report,
             Row(
                 item.uid,
                 msg.date if msg else item.internaldate,
@@ -413,12 +433,21 @@ class Pass:
                 msg.subject if msg else "",
                 outcome,
                 "deferred",
-            )
+            ),
         )
         if not self.dry_run:
             self.state.defer(
                 self.account, folder, uidvalidity, hold, self.clock(), advance_to=item.uid
             )
+
+    def _row(self, report: PassReport, row: Row) -> None:
+        """Stream the row to on_row, or keep it without the parsed mail (memory stays flat)."""
+        row.outcome = Outcome(None, row.outcome.verdict, row.outcome.decision)
+        row.folder = report.folder
+        if self.on_row is not None:
+            self.on_row(row)
+        else:
+            report.rows.append(row)
 
     def _finish(
         self,
@@ -458,8 +487,9 @@ class Pass:
         )
         if loud:
             log.debug("decision_detail", uid=item.uid, reasons=list(decision.reasons))
-        report.rows.append(
-            Row(item.uid, msg.date if msg else item.internaldate, sender, subject, outcome, result)
+        self._row(
+            report,
+            Row(item.uid, msg.date if msg else item.internaldate, sender, subject, outcome, result),
         )
         if self.dry_run:
             return

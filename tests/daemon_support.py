@@ -196,6 +196,11 @@ class DaemonProcess:
     def wait_event(self, name: str, timeout: float = DEADLINE, count: int = 1) -> bool:
         return wait_for(lambda: self.names().count(name) >= count or not self.alive, timeout)
 
+    def ready(self, watchers: int = 1) -> bool:
+        """IDLE is up and the start-up pass is done. On fresh state that pass records where
+        it starts, so mail delivered before it ends would count as old: wait for both."""
+        return self.wait_event("idle_watching", count=watchers) and self.wait_event("pass_done")
+
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -46,7 +46,7 @@ class TestIdle:
         env = env_for(imap_account, tmp_path, security="ssl")
         bag = Mailbag()
         with daemon(env, tmp_path) as d:
-            assert d.wait_event("idle_watching"), d.log_text()
+            assert d.ready(), d.log_text()
             bag.deliver(imap_account, "idle")
             all_drafted(imap_account, bag)
             assert "pass_requested" not in d.names()  # debug events stay out of the log
@@ -58,7 +58,7 @@ class TestIdle:
         env = env_for(imap_account, tmp_path, RESPONDER_IMAP_FOLDERS="INBOX,Clients")
         bag = Mailbag()
         with daemon(env, tmp_path) as d:
-            assert d.wait_event("idle_watching", count=2), d.log_text()
+            assert d.ready(2), d.log_text()
             bag.deliver(imap_account, "clients", only=("03-nb-lunsj.eml",), folder="Clients")
             all_drafted(imap_account, bag)
             assert d.stop() == 0
@@ -72,7 +72,7 @@ class TestShutdown:
         env = env_for(imap_account, tmp_path, security="ssl")
         bag = Mailbag()
         with daemon(env, tmp_path) as d:
-            assert d.wait_event("idle_watching"), d.log_text()
+            assert d.ready(), d.log_text()
             bag.deliver(imap_account, "term")
             all_drafted(imap_account, bag)
             assert d.wait_event("pass_done")
@@ -93,7 +93,7 @@ class TestShutdown:
         with TcpProxy(dovecot.imap_port) as proxy:
             env = env_for(imap_account, tmp_path, port=proxy.port, RESPONDER_IMAP_TIMEOUT="60")
             with daemon(env, tmp_path) as d:
-                assert d.wait_event("idle_watching"), d.log_text()
+                assert d.ready(), d.log_text()
                 proxy.stall_on(b"APPEND")  # the pass hangs waiting for the server's answer
                 bag = Mailbag()
                 bag.deliver(imap_account, "hang")
@@ -195,7 +195,7 @@ timeout = 5
             os.utime(dotenv, (time.time() + 5, time.time() + 5))  # a visibly new mtime
             assert d.wait_event("config_changed"), d.log_text()
             # The first pass after the fix records the start; mail after it is drafted.
-            assert d.wait_event("idle_watching"), d.log_text()
+            assert d.ready(), d.log_text()
             late = Mailbag()
             late.deliver(imap_account, "after-fix")
             all_drafted(imap_account, late)
@@ -214,7 +214,7 @@ class TestObservability:
         env = env_for(imap_account, tmp_path, RESPONDER_METRICS_PORT=str(port))
         bag = Mailbag()
         with daemon(env, tmp_path) as d:
-            assert d.wait_event("idle_watching"), d.log_text()
+            assert d.ready(), d.log_text()
             bag.deliver(imap_account, "metrics")
             all_drafted(imap_account, bag)
             assert wait_for(lambda: "responder_drafts_total" in _scrape(port))

@@ -38,7 +38,7 @@ class TestNamedFaultPoints:
         env = env_for(imap_account, tmp_path)
         bag = Mailbag()
         with daemon(env, tmp_path, fault=fault) as d:
-            assert d.wait_event("idle_watching"), d.log_text()
+            assert d.ready(), d.log_text()
             bag.deliver(imap_account, "fault")
             assert wait(lambda: not d.alive), d.log_text()
             assert d.proc.returncode == -signal.SIGKILL
@@ -62,7 +62,7 @@ class TestConnectionFaults:
             env = env_for(imap_account, tmp_path, port=proxy.port)
             bag = Mailbag()
             with daemon(env, tmp_path) as d:
-                assert d.wait_event("idle_watching"), d.log_text()
+                assert d.ready(), d.log_text()
                 proxy.stall_on(b"APPENDUID", from_server=True)
                 bag.deliver(imap_account, "restart")
                 assert wait(lambda: proxy.stalled), d.log_text()
@@ -82,7 +82,7 @@ class TestConnectionFaults:
             env = env_for(imap_account, tmp_path, port=proxy.port)
             bag = Mailbag()
             with daemon(env, tmp_path) as d:
-                assert d.wait_event("idle_watching"), d.log_text()
+                assert d.ready(), d.log_text()
                 proxy.stall_on(b"APPEND")
                 bag.deliver(imap_account, "reset")
                 assert wait(lambda: proxy.stalled), d.log_text()
@@ -100,7 +100,7 @@ class TestConnectionFaults:
             env = env_for(imap_account, tmp_path, port=proxy.port, RESPONDER_IMAP_TIMEOUT="2")
             bag = Mailbag()
             with daemon(env, tmp_path) as d:
-                assert d.wait_event("idle_watching"), d.log_text()
+                assert d.ready(), d.log_text()
                 proxy.stall_on(b"UID FETCH")
                 bag.deliver(imap_account, "stall")
                 assert wait(lambda: proxy.stalled), d.log_text()
@@ -122,7 +122,7 @@ class TestRandomKills:
             env = env_for(imap_account, tmp_path, port=proxy.port, RESPONDER_IMAP_TIMEOUT="3")
             d = DaemonProcess(env, tmp_path)
             try:
-                assert d.wait_event("idle_watching"), d.log_text()
+                assert d.ready(), d.log_text()
                 for n in range(10):
                     bag.deliver(imap_account, f"r{n}")
                     action = rng.choice(["sigkill", "sigkill", "dovecot", "drop", "stall", "none"])
