@@ -15,8 +15,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from responder.cues import TOKEN, Hit, Lexicon, base_family, load_lexicon
-from responder.language import LanguageGuess, LanguageHints, detect_language
+from responder.cues import Hit, Lexicon, Tokens, base_family, load_lexicon, quick_words
+from responder.language import (
+    TLD_LANGUAGE,
+    VOTE_WORDS,
+    LanguageGuess,
+    LanguageHints,
+    decide,
+    vote_words,
+)
 from responder.model import Intent, Message, ProposedTime, Signal, Verdict
 from responder.register import german_register
 from responder.sentences import (
@@ -25,30 +32,50 @@ from responder.sentences import (
     WEIGHTS,
     Best,
     Sentence,
+    best_sentence,
     collect,
-    score_sentence,
 )
 from responder.when import find_time
 
 THRESHOLD = 4.5
 """Score at which a mail counts as an invitation."""
 
-TEXT_CAP = 3000
+TEXT_CAP = 1500
 """Characters of new text read; an invitation is made near the top of a mail."""
 
-OOO_SPAN = 250
-"""Out-of-office wording counts only at the very top (subject, first line); further down,
-"I'm out of the office this week, lunch next week?" is an ordinary note."""
+OOO_SPAN = 60
+"""Out-of-office wording counts only at the very top: in the subject or the first sentence,
+within this many tokens; further down, "I'm out of the office this week, lunch next week?"
+is an ordinary note."""
+
+BULK_SHARES = (0.25, 0.66, 1.0)
+EVENT_SHARES = (0.15, 0.5, 1.0)
+"""Share of the family weight charged for 1, 2 and 3+ distinct bulk or event cues."""
+
+MASS_SPAN = 70
+"""A mass greeting ("Hi all") counts in the first this many tokens."""
 
 INTERNAL_PENALTY = 2.0
-"""Subtracted when a colleague (same organisation domain) asks for a meeting with no meal,
-coffee or drink in it: that is work coordination, not an invitation."""
+"""Subtracted when a colleague (same organisation domain) asks for a plain meeting or call,
+with no meal, drink or sociable word ("get together", "catch up") in it: that is work
+coordination, not an invitation. From outside the organisation the same request (a client
+asking to meet) is an invitation."""
 
 LONG_TEXT = 1500
 """New text longer than this reads like a newsletter or a report more often than a note."""
 
-QUOTED_CAP = 1000
+SHORT_REPLY = 300
+"""New text at most this long is a short reply, whose quoted history is checked for the
+"quoted-only invitation ignored" reason."""
+
+QUOTED_CAP = 600
 """Characters of quoted history looked at, only to say "quoted-only invitation ignored"."""
+
+SECOND_VOTES = 2
+"""Function words of German or bokmål that make the classifier read that lexicon too, even
+when the mail was detected as another language."""
+
+_SECONDS = ("de", "nb")
 
 LEXICON_OF = {"en": "en", "de": "de", "nb": "nb", "nn": "nb", "da": "nb", "sv": "nb"}
 
@@ -60,9 +87,22 @@ _REMOTE_SENSITIVE = frozenset({Intent.PICK_BRAIN, Intent.CATCH_UP, Intent.MEETIN
 _BONA_FIDE = ("budget", "timeline", "need", "authority")
 
 
-def _has(hit: Hit, family: str) -> bool:
-    """True when ``hit`` belongs to ``family`` (or one of its sub-families)."""
-    return any(base_family(name) == family for name in hit.families)
+_WATCHED = frozenset({
+    "message.bulk", "message.event", "message.mass", "message.out_of_office", "message.notice",
+    "signal.introduction", "negative.confirm.update", "negative.remote",
+})
+"""Families the mail-wide rules look at (indexed once per mail)."""
+
+Index = dict[str, list[Hit]]
+
+
+def _index(hits: Sequence[Hit]) -> Index:
+    """The hits of the watched families, by family."""
+    index: Index = {}
+    for hit in hits:
+        for kind in hit.kinds & _WATCHED:
+            index.setdefault(kind, []).append(hit)
+    return index
 
 
 _FREE_MAIL_DOMAINS = (
@@ -84,30 +124,44 @@ def _internal(msg: Message) -> bool:
     return all(a.domain == domain for a in (*msg.to, *msg.cc))
 
 
+def _share(cues: Sequence[str], weight: float, shares: tuple[float, ...]) -> float:
+    """A mail-wide penalty that grows with the number of distinct cues: one stray "ticket"
+    costs little, a newsletter has several."""
+    return weight * shares[min(len(cues), len(shares)) - 1] if cues else 0.0
+
+
 def _message_penalty(
-    msg: Message, hits: Sequence[Hit], lexicon: Lexicon, languages: Sequence[str]
+    msg: Message, index: Index, lexicon: Lexicon, languages: Sequence[str]
 ) -> tuple[float, list[str], bool]:
-    """Penalty for bulk, mass-audience and list mail; True when it is an out-of-office reply."""
+    """Penalty for bulk, event, mass-audience and list mail; True for an out-of-office or
+    a calendar notice ("Accepted: Lunch"), which is never an invitation."""
     penalty = 0.0
     reasons: list[str] = []
-    bulk = sorted({h.text for h in hits if _has(h, "message.bulk")})
-    if bulk:  # one stray "ticket" costs little; a newsletter has several cues
-        share = (0.25, 0.66, 1.0)[min(len(bulk), 3) - 1]
-        penalty += lexicon.weight(languages[0], "message.bulk") * share
-        reasons.append(f'bulk cue "{bulk[0]}"' + (f" +{len(bulk) - 1}" if len(bulk) > 1 else ""))
-    mass = next((h.text for h in hits if _has(h, "message.mass") and h.start < 400), None)
+    for family, shares in (("message.bulk", BULK_SHARES), ("message.event", EVENT_SHARES)):
+        cues = sorted({h.text for h in index.get(family, ())})
+        if cues:
+            penalty += _share(cues, lexicon.weight(languages[0], family), shares)
+            more = f" +{len(cues) - 1}" if len(cues) > 1 else ""
+            reasons.append(f'{family.partition(".")[2]} cue "{cues[0]}"{more}')
+    mass = next((h.text for h in index.get("message.mass", ()) if h.start < MASS_SPAN), None)
     if mass:
         penalty += lexicon.weight(languages[0], "message.mass")
         reasons.append(f'mass-audience cue "{mass}"')
     ooo = next(
-        (h.text for h in hits if _has(h, "message.out_of_office") and h.start < OOO_SPAN), None
+        (h.text for h in index.get("message.out_of_office", ())
+         if h.sentence <= 1 and h.start < OOO_SPAN),
+        None,
     )
     if ooo:
         reasons.append(f'out-of-office "{ooo}"')
         return penalty, reasons, True
+    notice = next((h.text for h in index.get("message.notice", ()) if h.start == 0), None)
+    if notice:
+        reasons.append(f'calendar notice "{notice}"')
+        return penalty, reasons, True
     recipients = len(msg.to) + len(msg.cc)
     if recipients >= 5:
-        penalty += 1.5 if recipients < 8 else 2.5 if recipients < 20 else 4.0
+        penalty += 0.5 if recipients < 8 else 1.5 if recipients < 20 else 3.0
         reasons.append(f"{recipients} recipients")
     urls = msg.new_text.count("://")
     if urls >= 3:
@@ -139,36 +193,48 @@ def _signals(hits: Sequence[Hit], intent: Intent | None) -> set[Signal]:
     return found
 
 
-_APOSTROPHE = "\u2019"
-
-
 @dataclass(frozen=True)
 class _Read:
-    """What classify reads of a message: language, lexicons to apply, the lower-cased text."""
+    """What classify reads of a message: language, lexicons to apply, the text's tokens."""
 
     guess: LanguageGuess
     languages: tuple[str, ...]
     body: str
-    text: str
+    tokens: Tokens
+    candidate: bool  # holds a meeting or availability cue of some language
+    label: int  # how many of the sentences are the subject line
 
 
-def _read(msg: Message, lex: Lexicon, hints: LanguageHints | None) -> _Read:
+def _read(msg: Message, lex: Lexicon, hints: LanguageHints | None, calendar: bool) -> _Read:
     raw_subject = msg.subject or ""
     is_reply = bool(_REPLY_PREFIX.match(raw_subject))
     subject = _REPLY_PREFIX.sub("", raw_subject).strip()
     body = msg.new_text[:TEXT_CAP]
     if hints is None and msg.sender is not None:
-        hints = LanguageHints(None, msg.sender.domain.rpartition(".")[2] or None)
-    guess = detect_language(body, subject=subject, hints=hints)
-    primary = LEXICON_OF.get(guess.code, "en")
-    languages = (primary,) if primary == "en" else (primary, "en")
+        tld = msg.sender.domain.rpartition(".")[2]
+        hints = LanguageHints(None, tld) if tld in TLD_LANGUAGE else None
     text = (body if is_reply else f"{subject}\n\n{body}").lower()
-    return _Read(guess, languages, body, text)
+    words = quick_words(text)
+    candidate = calendar or lex.matcher.anchors.found(words)
+    tokens = lex.read(text) if candidate else _NO_TOKENS
+    label = max(tokens.first_break, 0) if subject and not is_reply else 0
+    words = words[:VOTE_WORDS]
+    if is_reply and subject:
+        words = quick_words(subject.lower()) + words
+    sample = f"{subject}\n{body[:SAMPLE]}" if subject else body[:SAMPLE]
+    counts = vote_words(words[:VOTE_WORDS])
+    guess = decide(words, sample, hints, lingua=candidate, counts=counts)
+    primary = LEXICON_OF.get(guess.code, "en")
+    languages: tuple[str, ...] = (primary,) if primary == "en" else (primary, "en")
+    languages += tuple(  # a close second lexicon language is read too, in case the vote erred
+        lang for lang in _SECONDS if lang not in languages and counts.get(lang, 0) >= SECOND_VOTES
+    )
+    return _Read(guess, languages, body, tokens, candidate, label)
 
 
-def _may_match(lex: Lexicon, languages: Sequence[str], text: str) -> bool:
-    tokens = frozenset(TOKEN.findall(text.replace(_APOSTROPHE, "'")))
-    return any(lex.may_match(lang, tokens, text) for lang in languages)
+_NO_TOKENS = Tokens((), ())
+SAMPLE = 1200
+"""Characters of new text the language detector reads."""
 
 
 def classify(
@@ -176,25 +242,27 @@ def classify(
 ) -> Verdict:
     """Read ``msg`` and return the Verdict; see the module docstring for how."""
     lex = lexicon if lexicon is not None else load_lexicon()
-    read = _read(msg, lex, hints)
-    reasons: list[str] = [read.guess.reason]
     calendar = (msg.calendar_method or "").upper()
+    read = _read(msg, lex, hints, calendar == "REQUEST")
+    reasons: list[str] = [read.guess.reason]
     if calendar and calendar != "REQUEST":
         reasons.append(f"calendar {calendar}: an answer, not an invitation")
         return _verdict(msg, read, reasons)
-    if calendar != "REQUEST" and not _may_match(lex, read.languages, read.text):
+    if not read.candidate:
         reasons.append("no meeting cue")
+        if _quoted_invitation(msg, lex, read.languages, dict(WEIGHTS)):
+            reasons.append("quoted-only invitation ignored")
         return _verdict(msg, read, reasons)
-    sentences, hits = collect(read.text, lex, read.languages)
-    weights = dict(WEIGHTS, work=lex.weight(read.languages[0], "negative.work"))
-    intro = any(_has(h, "signal.introduction") for h in hits)
-    best = max(
-        (score_sentence(sentences, i, weights, intro) for i in range(len(sentences))),
-        key=lambda b: b.score,
-        default=Best(0.0, -1, (), None),
-    )
+    sentences, hits = collect(read.tokens, lex, read.languages)
+    internal = _internal(msg)
+    work = lex.weight(read.languages[0], "negative.work") if internal else 0.0
+    weights = dict(WEIGHTS, work=work)
+    index = _index(hits)
+    intro = "signal.introduction" in index
+    best = best_sentence(sentences, weights, intro, read.label)
     penalty, out_of_office = _penalties(
-        msg, read, sentences=sentences, hits=hits, best=best, lex=lex, reasons=reasons
+        msg, read, sentences=sentences, index=index, best=best, lex=lex, reasons=reasons,
+        internal=internal,
     )
     score = best.score - penalty
     reasons[1:1] = best.reasons
@@ -202,7 +270,7 @@ def classify(
     invitation = score >= THRESHOLD and not out_of_office
     signals: set[Signal] = set()
     if calendar == "REQUEST" and not out_of_office and penalty < 4.0:
-        if any(_has(h, "negative.confirm") for h in hits):
+        if "negative.confirm.update" in index:
             reasons.append("calendar REQUEST updates an agreed meeting: read as text")
         else:
             invitation, score = True, max(score, THRESHOLD)
@@ -210,28 +278,28 @@ def classify(
             reasons.append("calendar REQUEST: the calendar answer is still open")
             intent = intent or _calendar_intent(msg, lex, read.languages)
     if not invitation:
-        if _quoted_invitation(msg, lex, read.languages, weights):
-            reasons.append("quoted-only invitation ignored")
         return _verdict(msg, read, reasons, score=score)
     signals |= _signals(hits, intent)
     if Signal.INTRODUCTION in signals:
         reasons.append("introduction")
-    proposed = _proposed(msg, sentences, best, lex, read.languages)
+    proposed = _proposed(msg, read.tokens, best, lex, read.languages)
     return _verdict(msg, read, reasons, score=score, intent=intent, signals=signals,
                     proposed=proposed, invitation=True)
 
 
 def _penalties(
-    msg: Message, read: _Read, *, sentences: list[Sentence], hits: list[Hit], best: Best,
-    lex: Lexicon, reasons: list[str],
+    msg: Message, read: _Read, *, sentences: dict[int, Sentence], index: Index, best: Best,
+    lex: Lexicon, reasons: list[str], internal: bool,
 ) -> tuple[float, bool]:
     """Mail-wide penalties (appending their reasons); True when it is an out-of-office."""
-    penalty, msg_reasons, out_of_office = _message_penalty(msg, hits, lex, read.languages)
-    social = best.index >= 0 and sentences[best.index].social_time
-    if best.intent in BARE and best.score > 0 and not social and _internal(msg):
+    penalty, msg_reasons, out_of_office = _message_penalty(msg, index, lex, read.languages)
+    social = best.index >= 0 and (
+        sentences[best.index].social_time or sentences[best.index].social
+    )
+    if best.intent in BARE and best.score > 0 and not social and internal:
         penalty += INTERNAL_PENALTY
         msg_reasons.append("a colleague's work meeting (same domain)")
-    remote = next((h.text for h in hits if _has(h, "negative.remote")), None)
+    remote = next((h.text for h in index.get("negative.remote", ())), None)
     if remote and best.score > 0 and best.intent in _REMOTE_SENSITIVE:
         penalty += lex.weight(read.languages[0], "negative.remote")
         msg_reasons.append(f'asks by e-mail only: "{remote}"')
@@ -239,45 +307,54 @@ def _penalties(
     return penalty, out_of_office
 
 
-def _intent(best: Best, sentences: list[Sentence]) -> Intent | None:
+def _near(sentences: dict[int, Sentence], i: int) -> list[Sentence]:
+    """Sentence ``i`` and the sentences next to it (those with a cue)."""
+    return [s for j in (i - 1, i, i + 1) if (s := sentences.get(j)) is not None]
+
+
+def _intent(best: Best, sentences: dict[int, Sentence]) -> Intent | None:
     """The best sentence's intent; "Pick your brain? Free Tuesday?" says what the time is for."""
     if best.intent is not Intent.MEETING:
         return best.intent
-    near = [a[1] for s in sentences[max(0, best.index - 1) : best.index + 2] for a in s.activity]
+    near = [a[1] for s in _near(sentences, best.index) for a in s.activity]
     return min(near, key=SPECIFICITY.index) if near else best.intent
 
 
 def _calendar_intent(msg: Message, lex: Lexicon, languages: Sequence[str]) -> Intent:
     """The intent named by a calendar invitation's SUMMARY, else a meeting."""
-    summary = (msg.calendar_summary or "").lower()
-    found = [a[1] for s in collect(summary, lex, languages)[0] for a in s.activity]
+    summary = lex.read((msg.calendar_summary or "").lower())
+    found = [a[1] for s in collect(summary, lex, languages)[0].values() for a in s.activity]
     return min(found, key=SPECIFICITY.index) if found else Intent.MEETING
 
 
 def _proposed(
-    msg: Message, sentences: list[Sentence], best: Best, lex: Lexicon, languages: Sequence[str]
+    msg: Message, tokens: Tokens, best: Best, lex: Lexicon, languages: Sequence[str]
 ) -> ProposedTime | None:
     """The time proposed in the best sentence, else in the sentences around it."""
     cal = lex.calendars.get(languages[0])
     if best.index < 0 or cal is None:
         return None
     today = msg.date.date() if msg.date is not None else None
-    window = " ".join(s.text for s in sentences[max(0, best.index - 1) : best.index + 2])
-    return find_time(sentences[best.index].text, cal, today) or find_time(window, cal, today)
+    around = range(max(0, best.index - 1), min(len(tokens.bounds), best.index + 2))
+    window = " ".join(tokens.text(j) for j in around)
+    return find_time(tokens.text(best.index), cal, today) or find_time(window, cal, today)
 
 
 def _quoted_invitation(
     msg: Message, lex: Lexicon, languages: Sequence[str], weights: dict[str, float]
 ) -> bool:
-    """True when the quoted history holds an invitation (only to say it was ignored)."""
-    quoted = msg.quoted_text[:QUOTED_CAP].lower()
-    if not quoted or not _may_match(lex, languages, quoted):
+    """True when the quoted history holds an invitation (only to say it was ignored).
+
+    Only a short reply without any meeting word of its own is checked ("Thursday works!"
+    above a quoted proposal): that is where the reader may wonder why nothing counted.
+    """
+    if not msg.quoted_text or len(msg.new_text) > SHORT_REPLY:
         return False
-    sentences = collect(quoted, lex, languages)[0]
-    return any(
-        score_sentence(sentences, i, weights, False).score >= THRESHOLD
-        for i in range(len(sentences))
-    )
+    quoted = msg.quoted_text[:QUOTED_CAP].lower()
+    if not lex.matcher.activity_anchors.found(quick_words(quoted)):
+        return False
+    sentences = collect(lex.read(quoted), lex, languages)[0]
+    return best_sentence(sentences, weights, False).score >= THRESHOLD
 
 
 def _verdict(

@@ -10,17 +10,29 @@ files with the same names; their phrases are added to the packaged ones (weights
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from responder.errors import ConfigError
-from responder.matcher import TOKEN, Hit, Matcher, build_matcher
+from responder.matcher import (
+    EXACT,
+    Hit,
+    Matcher,
+    Tokens,
+    build_matcher,
+    phrase_elements,
+    quick_words,
+    tokenize,
+)
 
 LANGUAGES = ("en", "de", "nb")
+
+WORD_FAMILIES = ("you", "lead")
+"""Families of single words, looked up as sets (a phrase of several words adds each word)."""
 """Languages that have their own lexicon; "common" is shared by all of them."""
 
 FAMILIES = frozenset(
@@ -47,9 +59,13 @@ FAMILIES = frozenset(
         "negative.work",
         "negative.office",
         "negative.idiom",
+        "negative.logistics",
+        "negative.third_party",
         "message.bulk",
         "message.mass",
         "message.out_of_office",
+        "message.event",
+        "message.notice",
         "signal.referral",
         "signal.budget",
         "signal.timeline",
@@ -58,6 +74,8 @@ FAMILIES = frozenset(
         "signal.long_meeting",
         "signal.call",
         "signal.introduction",
+        "clause",
+        "lead",
     }
 )
 """Every family a lexicon may fill; an unknown name in a file is a ConfigError. A name may
@@ -95,7 +113,10 @@ class Calendar:
     week_words: tuple[str, ...]  # "week" in "next week"
 
 
-__all__ = ["TOKEN", "Calendar", "Family", "Hit", "Lexicon", "base_family", "load_lexicon"]
+__all__ = [
+    "Calendar", "Family", "Hit", "Lexicon", "Tokens", "base_family", "load_lexicon",
+    "quick_words", "tokenize",
+]
 
 
 @dataclass(frozen=True)
@@ -104,7 +125,10 @@ class Lexicon:
 
     families: Mapping[str, Mapping[str, Family]]  # language -> family name -> Family
     calendars: Mapping[str, Calendar]
-    matchers: Mapping[str, Matcher]
+    matcher: Matcher
+    words: Mapping[str, Mapping[str, frozenset[str]]]  # language -> word family -> words
+    plans: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Scratch space of the classifier (how each family is filed), filled on first use."""
 
     def family(self, language: str, name: str) -> Family:
         """The family ``name`` of ``language`` (an empty one if that language lacks it)."""
@@ -115,15 +139,31 @@ class Lexicon:
         """The weight of one family (0 when the language lacks it)."""
         return self.family(language, name).weight
 
-    def scan(self, language: str, text: str) -> list[Hit]:
-        """Every cue of ``language`` in ``text`` (which must be lower-cased)."""
-        matcher = self.matchers.get(language)
-        return matcher.scan(text) if matcher is not None else []
+    def word_set(self, languages: Sequence[str], name: str) -> frozenset[str]:
+        """The words of a word family (``you``, ``lead``) of any of ``languages``."""
+        key = ("words", name, tuple(languages))
+        found = self.plans.get(key)
+        if found is None:
+            found = self.plans[key] = frozenset().union(
+                *(self.words.get(lang, {}).get(name, frozenset()) for lang in languages)
+            )
+        return found
 
-    def may_match(self, language: str, tokens: frozenset[str], text: str) -> bool:
-        """Cheap pre-test: could lower-cased ``text`` hold a meeting cue of ``language``?"""
-        matcher = self.matchers.get(language)
-        return matcher is not None and matcher.may_match(tokens, text)
+    def scan(
+        self, tokens: Tokens, languages: Sequence[str], raw_in: Iterable[int] | None = None
+    ) -> list[Hit]:
+        """Every cue of ``languages`` in ``tokens`` (see ``responder.matcher``)."""
+        return self.matcher.scan(tokens, languages, raw_in)
+
+    def scan_raw(
+        self, tokens: Tokens, languages: Sequence[str], sentences: Iterable[int] | None = None
+    ) -> list[Hit]:
+        """Hits of the raw (``re:``) phrases only, in ``sentences`` (all when None)."""
+        return self.matcher.scan_raw(tokens, languages, sentences)
+
+    def read(self, text: str) -> Tokens:
+        """Lower-cased ``text`` as tokens and sentences, with where cues may start."""
+        return self.matcher.read(text)
 
 
 def _tables(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Mapping[str, Any]]]:
@@ -193,7 +233,6 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
             extra_common = _read(user_common.read_text("utf-8"), str(user_common))
     families: dict[str, dict[str, Family]] = {}
     calendars: dict[str, Calendar] = {}
-    matchers: dict[str, Matcher] = {}
     for lang in LANGUAGES:
         where = f"lexicons/{lang}.toml"
         raw = _read((package / f"{lang}.toml").read_text("utf-8"), where)
@@ -214,5 +253,23 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
             name: Family(name, lang, slot["weight"], tuple(slot["phrases"]))
             for name, slot in merged.items()
         }
-        matchers[lang] = build_matcher({n: f.phrases for n, f in families[lang].items()}, where)
-    return Lexicon(families, calendars, matchers)
+    matcher = build_matcher(
+        {
+            lang: {n: f.phrases for n, f in fams.items() if n not in WORD_FAMILIES}
+            for lang, fams in families.items()
+        }
+    )
+    words = {
+        lang: {
+            name: frozenset(
+                value
+                for phrase in fams[name].phrases
+                for kind, value in phrase_elements(phrase)
+                if kind == EXACT and value[:1].isalnum()
+            )
+            for name in WORD_FAMILIES
+            if name in fams
+        }
+        for lang, fams in families.items()
+    }
+    return Lexicon(families, calendars, matcher, words)

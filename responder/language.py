@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 LINGUA_CAP = 400
@@ -31,10 +34,13 @@ _FUNCTION_WORDS: dict[str, str] = {
     "en": "the and you to of is it for that this with have are be on at we can will would "
     "your i'm i'll let's what how about just if not was from our my me so do want get "
     "when you're don't can't it's that's there they them been has had should could "
-    "any some tonight tomorrow week thanks please know let",
+    "any some tonight tomorrow week thanks please know let a an or but by up out all "
+    "got did does he she his him were which who where why than then also only very "
+    "really here hi hey guys yes ok okay thank going like free",
     "de": "der die das und ich sie du nicht ist mit sich auf für wir ein eine einen dem den "
     "zu es auch wie noch wäre hätten haben habe bin uns ihnen dir dich mir mich kann können "
-    "gerne würde oder aber schon mal bei von nach grüße viele liebe hallo",
+    "gerne würde oder aber schon mal bei von nach grüße viele liebe hallo am im zum zur "
+    "wollen gehen uns treffen zusammen danke gruß grüsse gruss lust zeit woche",
     "nb": "jeg ikke hva hvordan meg deg seg av etter noen noe uke gjerne takk mye litt og det "
     "er til på for med som har vil kan du vi en et hvis bare fra dere hver hjem kanskje "
     "hilsen neste møtes treffes tid lyst være",
@@ -66,7 +72,10 @@ for _lang, _words in _FUNCTION_WORDS.items():
 _DISTINCT = frozenset(
     w for w, langs in _TABLE.items() if len(langs & NORDIC) == 1 and langs & NORDIC == langs
 )
-_LETTERS = re.compile(r"[\W\d_]+")
+_VOTES = {w: tuple(sorted(langs)) * (2 if w in _DISTINCT else 1) for w, langs in _TABLE.items()}
+"""The votes one function word casts: one per language it belongs to, two if distinctive."""
+_ALL_WORDS = frozenset(_TABLE)
+_SECOND = itemgetter(1)
 _TOKEN = re.compile("[^\\W\\d_]+(?:['\u2019][^\\W\\d_]+)?")
 
 
@@ -89,15 +98,15 @@ class LanguageGuess:
 
 def vote(text: str) -> Counter[str]:
     """Function-word vote per language; words unique to one Scandinavian standard count 2."""
-    counts: Counter[str] = Counter()
-    for token in _TOKEN.findall(text.lower()):
-        langs = _TABLE.get(token)
-        if not langs:
-            continue
-        weight = 2 if token in _DISTINCT else 1
-        for lang in langs:
-            counts[lang] += weight
-    return counts
+    return vote_words(_TOKEN.findall(text.lower()))
+
+
+def vote_words(words: Iterable[str]) -> Counter[str]:
+    """The vote over lower-cased words: per language, how many of its function words occur
+    (each once, however often it is repeated); a word of one Scandinavian standard only
+    counts twice."""
+    present = words if isinstance(words, frozenset | set) else set(words)
+    return Counter(chain.from_iterable(map(_VOTES.__getitem__, _ALL_WORDS.intersection(present))))
 
 
 _LINGUA_CODES = {
@@ -127,6 +136,15 @@ def lingua_scores(text: str) -> dict[str, float]:
     return {_LINGUA_CODES[v.language.name]: float(v.value) for v in values if v.value > 0.0}
 
 
+_MARKED = "äöüßæøåÄÖÜÆØÅ"
+"""Letters that English text lacks and German or Scandinavian text is full of."""
+
+
+def _plain(sample: str) -> bool:
+    """True when ``sample`` has none of the letters of German or the Scandinavian languages."""
+    return sample.isascii() or not any(c in sample for c in _MARKED)
+
+
 def _prior(hints: LanguageHints | None) -> str | None:
     if hints is None:
         return None
@@ -143,19 +161,78 @@ def detect_language(
     """Detect the language of ``subject`` + ``text``; see the module docstring for the method."""
     sample = f"{subject}\n{text}" if subject else text
     sample = sample[: LINGUA_CAP * 3]
-    counts = vote(sample)
-    letters = len(_LETTERS.sub("", sample))
+    return decide(_TOKEN.findall(sample.lower()), sample, hints)
+
+
+VOTE_WORDS = 150
+"""Words of a mail the function-word vote reads."""
+
+
+def decide(
+    words: Sequence[str],
+    sample: str,
+    hints: LanguageHints | None,
+    *,
+    lingua: bool = True,
+    counts: Counter[str] | None = None,
+) -> LanguageGuess:
+    """The language of ``sample``, given its lower-cased ``words``.
+
+    With ``lingua=False`` a close vote is settled by the vote and the priors alone (for mail
+    the classifier reads no further); the Scandinavian cluster always goes to lingua.
+    ``counts`` is the vote over ``words`` when the caller has it already.
+    """
+    if counts is None:
+        counts = vote_words(words[:VOTE_WORDS])
     prior = _prior(hints)
-    ranked = counts.most_common(3)
-    top, top_n = ranked[0] if ranked else ("und", 0)
-    second_n = ranked[1][1] if len(ranked) > 1 else 0
-    if top_n >= 4 and top not in NORDIC and top_n >= 2 * second_n:
-        confidence = min(0.99, 0.5 + 0.5 * (1 - second_n / top_n))
-        return LanguageGuess(top, confidence, f"lang {top} (words)")
-    if letters < 12:
+    guess = _by_words(counts, sample, prior, lingua)
+    if guess is not None:
+        return guess
+    if sum(map(len, words)) < 12:
         if prior:
             return LanguageGuess(prior, 0.3, f"lang {prior} (prior, text too short)")
         return LanguageGuess("und", 0.0, "lang und (text too short)")
+    guess = _without_lingua(counts, prior) if not lingua else None
+    return guess if guess is not None else _by_lingua(sample, counts, prior)
+
+
+def _ranked(counts: Counter[str]) -> tuple[str, int, int]:
+    """The leading language of the vote, its count and the runner-up's count."""
+    ranked = sorted(counts.items(), key=_SECOND, reverse=True)[:2] if counts else []
+    top, top_n = ranked[0] if ranked else ("und", 0)
+    return top, top_n, ranked[1][1] if len(ranked) > 1 else 0
+
+
+def _by_words(
+    counts: Counter[str], sample: str, prior: str | None, lingua: bool
+) -> LanguageGuess | None:
+    """A guess the function words settle alone, else None."""
+    top, top_n, second_n = _ranked(counts)
+    if top_n >= 4 and top not in NORDIC and top_n >= 2 * second_n:
+        confidence = min(0.99, 0.5 + 0.5 * (1 - second_n / top_n))
+        return LanguageGuess(top, confidence, f"lang {top} (words)")
+    if top_n >= 2 and top not in NORDIC and second_n == 0:
+        return LanguageGuess(top, 0.6, f"lang {top} (few words)")
+    plain = top in ("en", "und") and prior in (None, "en") and _plain(sample)
+    if plain and top_n > second_n:
+        return LanguageGuess("en", 0.5, "lang en (words, no umlauts)")
+    if plain and not top_n and not lingua:
+        return LanguageGuess("en", 0.2, "lang en (plain letters, no other evidence)")
+    return None
+
+
+def _without_lingua(counts: Counter[str], prior: str | None) -> LanguageGuess | None:
+    """For mail read no further: a close vote or the prior, unless it is Scandinavian."""
+    top, top_n, second_n = _ranked(counts)
+    if top not in NORDIC and top_n > second_n:
+        return LanguageGuess(top, 0.4, f"lang {top} (words, close)")
+    if top_n == 0:
+        return LanguageGuess(prior or "und", 0.2, f"lang {prior or 'und'} (prior)")
+    return None
+
+
+def _by_lingua(sample: str, counts: Counter[str], prior: str | None) -> LanguageGuess:
+    """lingua's reading, steadied by the vote and the prior."""
     scores = lingua_scores(_strip_noise(sample))
     if not scores:
         return LanguageGuess(prior or "und", 0.2, "lang und (lingua undecided)")
@@ -164,8 +241,12 @@ def detect_language(
     if prior in scores:
         scores[prior] += 0.1
     best = max(scores, key=scores.__getitem__)
+    if best == "nn" and counts.get("nn", 0) <= counts.get("nb", 0):
+        best = "nb"  # no word only nynorsk has: bokmål, the far more common standard
+    if best in NORDIC and prior in NORDIC and counts.get(best, 0) <= counts.get(prior, 0):
+        best = prior  # lingua's pick has no more words for it than the sender's country
     total = sum(scores.values())
-    confidence = round(scores[best] / total, 2) if total else 0.0
+    confidence = round(scores.get(best, 0.0) / total, 2) if total else 0.0
     return LanguageGuess(best, confidence, f"lang {best} {confidence:.2f}")
 
 

@@ -1,22 +1,38 @@
-"""Sentence-level evidence: split the text, file every cue hit under its sentence, score one.
+"""Sentence-level evidence: file every cue hit under its sentence, then score one sentence.
 
 A sentence scores when a meeting word and a request form meet in it (or a request sits in
-the sentence next to it), or when it asks for the reader's time with a time, a duration or
-a question mark. Negative cues in the same sentence subtract their weight.
+the sentence next to it), when it is an elliptical question led by the meeting word
+("Lunch tomorrow?", "Drinks after work?"), or when it asks for the reader's time with a
+time, a duration or a question mark.
+
+A negative cue subtracts its weight when it stands in the same clause as the meeting word
+or the request: "Thanks for lunch, let's do it again" keeps the proposal, "thanks for lunch
+and drinks" does not. Clauses are cut at commas, semicolons, colons, dashes and brackets,
+and before the words of the ``clause`` family ("but", "and I", "aber", "men"). A decline or
+a third party in a contrastive clause *after* the proposal counts too: "I'd love to meet
+you for a beer, but I am in Boston this month" is a regret, not a proposal.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from responder.cues import Hit, Lexicon, base_family
+from responder.cues import Hit, Lexicon, Tokens, base_family
+from responder.matcher import CLAUSE_MARKS
 from responder.model import Intent
 
 SHORT_QUESTION = 6
-"""A question of at most this many words ("Lunch tomorrow?") asks even without "you"."""
+"""A question of at most this many words that names a meeting ("Free for lunch?") asks
+even without a request form or "you"."""
+
+ELLIPTICAL_LEAD = 3
+"""An elliptical proposal ("Lunch tomorrow?", "A quick coffee on Friday?") names the meeting
+after at most this many words of its clause, each a time or a ``lead`` word."""
+
+GREETING_WORDS = 3
+"""Words an elliptical proposal may follow in its sentence ("Hey Bob, lunch tomorrow?")."""
 
 WEIGHTS = {"strong": 2.0, "weak": 1.0, "availability": 2.5, "work": 2.5}
 """Weights of the request forms, of a request for time, and of a work-topic cue."""
@@ -30,42 +46,94 @@ SPECIFICITY = (
 BARE = frozenset({Intent.MEETING, Intent.CALL, Intent.CATCH_UP})
 """Intents with no meal or drink in them; work-topic cues count against these only."""
 
-_NEGATIVES = ("past", "confirm", "decline", "remote", "office")
-_ABBREVIATION_WORDS = (
-    "dr mr mrs ms st nr no vs ca bzw z.b zb u.a usw ggf evtl inkl sog etc e.g i.e prof hr fr jun "
-    "sen tel kl mvh bl.a f.eks ev jan feb mar apr jul aug sep sept okt oct nov dez des dec"
-)
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+NEGATIVES = ("past", "confirm", "decline", "remote", "office", "logistics", "third_party")
+"""Negative families scored per sentence (``idiom`` blanks words instead; ``work`` counts
+against bare meetings only)."""
+
+_QUOTES = frozenset('"“”„«»')
+
+_AFTER = frozenset({"decline", "third_party", "remote"})
+"""Negatives that also count from a contrastive clause after the proposal ("..., but")."""
+
+_POSITIONED = frozenset({"strong", "weak", "availability"})
 _SLOTS = {
     "request.strong": "strong", "request.weak": "weak", "availability": "availability",
     "time": "time", "duration": "duration", "negative.work": "work",
 }
-_BOUNDARY = re.compile(r"\n[ \t]*\n|[.!?]+[\"')\]]*(?=\s)|[,!:][ \t]*(?=\n)|\n(?=[ \t]*[-*•>])")
-_GREETING_LINE = 40
-"""A line this short that ends in a comma or colon ("Hi Anna,") is a sentence of its own."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """Cue hits of one sentence (mutable while collecting, read-only afterwards)."""
 
-    start: int
-    text: str
-    activity: list[tuple[float, Intent, str]] = field(default_factory=list)
-    strong: str | None = None
-    weak: str | None = None
-    availability: str | None = None
+    tokens: Tokens
+    index: int
+    first: int  # token bounds
+    stop: int
+    activity: list[tuple[float, Intent, str, int]] = field(default_factory=list)
+    strong: tuple[str, int] | None = None
+    weak: tuple[str, int] | None = None
+    weak_spans: list[tuple[int, int, str]] = field(default_factory=list)
+    availability: tuple[str, int] | None = None
     time: str | None = None
+    soft: set[int] = field(default_factory=set)  # tokens of time words
     duration: str | None = None
     social_time: bool = False
-    you: bool = False
-    negatives: list[tuple[float, str, str]] = field(default_factory=list)
+    social: bool = False  # a plainly sociable meeting word ("hang out", "come over")
+    you_words: frozenset[str] = frozenset()
+    lead_words: frozenset[str] = frozenset()
+    negatives: list[tuple[float, str, str, int]] = field(default_factory=list)
     work: str | None = None
+    clause_words: list[int] = field(default_factory=list)  # "but", "and I": a clause starts
+    contrasts: list[int] = field(default_factory=list)  # "but", "however": a contrast starts
+    _clauses: list[int] | None = None
+
+    @property
+    def text(self) -> str:
+        """The sentence as written (lower-cased, spaces collapsed)."""
+        return self.tokens.text(self.index)
+
+    @property
+    def you(self) -> bool:
+        """True when the sentence addresses the reader ("you", "Sie", "deg")."""
+        return not self.you_words.isdisjoint(self.tokens.words[self.first : self.stop])
 
     @property
     def question(self) -> bool:
         """True when the sentence asks something."""
-        return "?" in self.text
+        return "?" in self.tokens.words[self.first : self.stop]
+
+    @property
+    def words(self) -> int:
+        """Number of words (punctuation not counted)."""
+        return sum(1 for w in self.tokens.words[self.first : self.stop] if w[0].isalnum())
+
+    def quoted(self, token: int) -> bool:
+        """True when ``token`` stands inside quotation marks (reported speech, a joke)."""
+        if token < 0:
+            return False
+        marks = sum(1 for w in self.tokens.words[self.first : token] if w in _QUOTES)
+        return marks % 2 == 1
+
+    def clause(self, token: int) -> int:
+        """Index of the clause holding ``token``."""
+        return bisect_right(self._clause_starts(), token)
+
+    def _clause_starts(self) -> list[int]:
+        if self._clauses is None:
+            words = self.tokens.words
+            marks = [i for i in range(self.first, self.stop) if words[i] in CLAUSE_MARKS]
+            self._clauses = sorted(marks + self.clause_words)
+        return self._clauses
+
+    def opens_clause(self, token: int) -> int:
+        """Token where the clause holding ``token`` begins (after its mark, if any)."""
+        starts = self._clause_starts()
+        k = bisect_right(starts, token)
+        if not k:
+            return self.first
+        mark = starts[k - 1]
+        return mark + 1 if self.tokens.words[mark] in CLAUSE_MARKS else mark
 
 
 @dataclass(frozen=True)
@@ -78,83 +146,141 @@ class Best:
     intent: Intent | None
 
 
-def split_sentences(text: str) -> list[tuple[int, str]]:
-    """Split into sentences, keeping offsets.
-
-    A short line ending in a comma (a greeting) stands alone. Wrapped lines are not split:
-    only punctuation and blank lines end one; a full stop after a number ("12. Mai") or an
-    abbreviation ("Dr.") ends nothing.
-    """
-    out: list[tuple[int, str]] = []
-    pos = 0
-    for m in _BOUNDARY.finditer(text):
-        first = m.group(0)[0]
-        if first == "." and _no_full_stop(text, m.start()):
-            continue
-        if first in ",!:" and m.start() - text.rfind("\n", 0, m.start()) > _GREETING_LINE:
-            continue  # a wrapped line that happens to end in a comma
-        if m.end() > pos:
-            out.append((pos, text[pos : m.end()]))
-            pos = m.end()
-    if pos < len(text):
-        out.append((pos, text[pos:]))
-    return out
-
-
-def _no_full_stop(text: str, dot: int) -> bool:
-    words = text[max(0, dot - 12) : dot].split()
-    before = words[-1] if words else ""
-    return before[-1:].isdigit() or before.lstrip("(").lower() in _ABBREVIATIONS
-
-
 def collect(
-    text: str, lexicon: Lexicon, languages: Sequence[str]
-) -> tuple[list[Sentence], list[Hit]]:
-    """Scan lower-cased ``text`` once per language and file every hit under its sentence."""
-    sentences = [Sentence(start, s) for start, s in split_sentences(text)]
-    starts = [s.start for s in sentences]
-    every: list[Hit] = []
-    for lang in languages:
-        hits = lexicon.scan(lang, text)
-        every.extend(hits)
-        if not sentences:
-            continue
-        for hit in hits:
-            sent = sentences[bisect_right(starts, hit.start) - 1]
-            for name in hit.families:
-                _file(sent, name, hit.text, lang, lexicon)
-    return sentences, every
+    tokens: Tokens, lexicon: Lexicon, languages: Sequence[str]
+) -> tuple[dict[int, Sentence], list[Hit]]:
+    """Scan ``tokens`` once for ``languages`` and file every hit under its sentence.
+
+    Only sentences with a hit get a ``Sentence``. Raw (``re:``) phrases, mostly times and
+    amounts, are looked for only in and next to the sentences that hold a meeting or
+    availability cue: nowhere else can they change a score.
+    """
+    sentences: dict[int, Sentence] = {}
+    hits = lexicon.scan(tokens, languages, raw_in=())
+    words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
+    _file_all(sentences, hits, tokens, lexicon, words)
+    focus = {s.index for s in sentences.values() if s.activity or s.availability}
+    near = sorted({j + d for j in focus for d in (-1, 0, 1)} & set(range(len(tokens.bounds))))
+    if near:
+        raw = lexicon.scan_raw(tokens, languages, near)
+        if raw:
+            _file_all(sentences, raw, tokens, lexicon, words)
+            hits = sorted([*hits, *raw], key=lambda h: (h.start, -h.end))
+    return sentences, hits
 
 
-def _file(sent: Sentence, family: str, word: str, lang: str, lexicon: Lexicon) -> None:
-    """Record one hit of ``family`` on ``sent`` (the first word of a kind is kept)."""
+def _file_all(
+    sentences: dict[int, Sentence], hits: Sequence[Hit], tokens: Tokens, lexicon: Lexicon,
+    words: tuple[frozenset[str], frozenset[str]],
+) -> None:
+    plans: dict[tuple[str, str], _Plan] = lexicon.plans
+    for hit in hits:
+        sent = sentences.get(hit.sentence)
+        if sent is None:
+            first, stop = tokens.bounds[hit.sentence]
+            sent = sentences[hit.sentence] = Sentence(
+                tokens, hit.sentence, first, stop, you_words=words[0], lead_words=words[1]
+            )
+        for name in hit.families:
+            plan = plans.get((name, hit.language))
+            if plan is None:
+                plan = plans[(name, hit.language)] = _plan(name, hit.language, lexicon)
+            if plan[0]:
+                _file(sent, plan, hit)
+
+
+_Plan = tuple[int, str, float, Intent | None]
+"""How a family is filed: an action code, a slot or sub-kind name, a weight, an intent."""
+
+_SKIP, _SLOT, _ACTIVITY, _CLAUSE, _NEGATIVE = range(5)
+
+
+def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
+    """Decide once per family and language how its hits are filed."""
     name = base_family(family) or family
     kind, _, sub = name.partition(".")
+    weight = lexicon.weight(language, family)
     slot = _SLOTS.get(name)
     if slot is not None:
+        return _SLOT, slot + ("+social" if family == "time.social" else ""), weight, None
+    if kind == "activity":
+        leisure = family.endswith((".leisure", "catch_up.social"))
+        return _ACTIVITY, "leisure" if leisure else "", weight, Intent(sub)
+    if name == "clause":
+        return _CLAUSE, "contrast" if family == "clause.contrast" else "", weight, None
+    if kind == "negative" and sub in NEGATIVES:
+        return _NEGATIVE, sub, weight, None
+    return _SKIP, "", 0.0, None
+
+
+def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
+    """Record one hit on ``sent`` as ``plan`` says (the first word of a kind is kept)."""
+    action, what, weight, intent = plan
+    if action == _SLOT:
+        slot, _, social = what.partition("+")
+        if slot == "weak":
+            sent.weak_spans.append((hit.start, hit.end, hit.text))
         if getattr(sent, slot) is None:
-            setattr(sent, slot, word)
-        sent.social_time = sent.social_time or family == "time.social"
-    elif kind == "activity":
-        weight = lexicon.weight(lang, family)
-        sent.activity.append((weight, Intent(sub), f'cue "{word}" ({lang})'))
-    elif name == "you":
-        sent.you = True
-    elif kind == "negative" and sub in _NEGATIVES and all(n[1] != sub for n in sent.negatives):
-        sent.negatives.append((lexicon.weight(lang, family), sub, word))
+            value = (hit.text, hit.start) if slot in _POSITIONED else hit.text
+            setattr(sent, slot, value)
+        if slot == "time":
+            sent.soft.update(range(hit.start, hit.end))
+        if social:
+            sent.social_time = True
+    elif action == _ACTIVITY:
+        assert intent is not None
+        sent.social = sent.social or bool(what)
+        sent.activity.append((weight, intent, f'cue "{hit.text}" ({hit.language})', hit.start))
+    elif action == _CLAUSE:
+        sent.clause_words.append(hit.start)
+        if what:
+            sent.contrasts.append(hit.start)
+    elif all(n[1] != what for n in sent.negatives):
+        sent.negatives.append((weight, what, hit.text, hit.start))
+
+
+def best_sentence(
+    sentences: dict[int, Sentence], weights: dict[str, float], intro: bool, label: int = 0
+) -> Best:
+    """The best-scoring sentence (index -1 and score 0 when none scores).
+
+    The first ``label`` sentences are the subject line. When the body names a meeting too,
+    the body decides and the subject is only its label: "Dinner?" above "Are we still on
+    for dinner tonight?" asks nothing new.
+    """
+    best = Best(0.0, -1, (), None)
+    body_names = any(i >= label and s.activity for i, s in sentences.items())
+    for i in sorted(sentences):
+        s = sentences[i]
+        if i < label and body_names:
+            continue
+        if s.activity or s.availability:
+            found = score_sentence(sentences, i, weights, intro)
+            if found.score > best.score or best.index < 0:
+                best = found
+    return best
 
 
 def score_sentence(
-    sentences: list[Sentence], i: int, weights: dict[str, float], intro: bool
+    sentences: dict[int, Sentence], i: int, weights: dict[str, float], intro: bool
 ) -> Best:
     """Score sentence ``i``: a meeting word with a request, or a request for the reader's time."""
     s = sentences[i]
-    request, label = _request(s, weights)
+    request, label, at = _request(s, weights)
+    if s.quoted(at):
+        return Best(0.0, i, ("reported speech",), None)
+    anchor = -1
     if s.activity:
-        weight, _, why = max(s.activity, key=lambda a: a[0])
+        weight, _, why, anchor = _anchor(s, at)
         intent: Intent | None = min((a[1] for a in s.activity), key=SPECIFICITY.index)
-        if request == 0.0:
-            request, label = _borrowed_request(sentences, i, weights, intro)
+        if request < weights["strong"] and s.question and _elliptical(s):
+            request, label, at = weights["strong"], "elliptical question", -1
+        if request < weights["strong"]:
+            borrowed, why_borrowed = _borrowed_request(sentences, i, weights, intro)
+            if borrowed and request:  # "It would be great to meet. What works for you?"
+                request, label = weights["strong"], f"{label} + {why_borrowed}"
+            elif borrowed:
+                request, label = borrowed, why_borrowed
         if request == 0.0:
             return Best(0.0, i, (why,), intent)
         base = weight + request
@@ -163,46 +289,110 @@ def score_sentence(
         asks = weights["strong"] if s.strong else weights["weak"] if s.question else 0.0
         base = weights["availability"] + asks
         intent = Intent.MEETING
-        reasons = [f'asks for time "{s.availability}"']
+        reasons = [f'asks for time "{s.availability[0]}"']
+        anchor = s.availability[1]
     else:
         return Best(0.0, i, (), None)
     if s.time or s.duration:
         base += 0.5
         reasons.append(f'time "{s.time or s.duration}"')
     base += (0.5 if s.you else 0.0) + (0.5 if s.question and request >= weights["strong"] else 0.0)
-    for weight, neg, word in s.negatives:
-        base -= weight
-        reasons.append(f'negative cue "{word}" ({neg})')
+    base -= _negatives(s, anchor, at, reasons, intro)
     if s.work and intent in BARE:
         base -= weights["work"]
         reasons.append(f'work-topic cue "{s.work}"')
     return Best(base, i, tuple(reasons), intent)
 
 
+def _negatives(s: Sentence, anchor: int, at: int, reasons: list[str], intro: bool) -> float:
+    """The weight of the negatives that bear on the proposal (appending their reasons); in
+    an introduction the third party is the point, not a negative."""
+    if not s.negatives:
+        return 0.0
+    scope = {s.clause(anchor)} | ({s.clause(at)} if at >= 0 else set())
+    last = max(anchor, at)
+    total = 0.0
+    for weight, neg, word, pos in s.negatives:
+        if intro and neg == "third_party":
+            continue
+        after = neg in _AFTER and pos > last and any(last < c <= pos for c in s.contrasts)
+        if s.clause(pos) in scope or after:
+            total += weight
+            reasons.append(f'negative cue "{word}" ({neg})')
+    return total
+
+
+def _anchor(s: Sentence, at: int) -> tuple[float, Intent, str, int]:
+    """The meeting word the proposal is about: the strongest, and among equals the one whose
+    clause carries the fewest negatives ("I don't want turkey for dinner, so let's go out to
+    dinner" is about the second dinner)."""
+    if len(s.activity) == 1 or not s.negatives:
+        return max(s.activity, key=lambda a: a[0])
+
+    def net(a: tuple[float, Intent, str, int]) -> float:
+        return a[0] - _negatives(s, a[3], at, [], False)
+
+    return max(s.activity, key=net)
+
+
+def _elliptical(s: Sentence) -> bool:
+    """True when the question is led by its meeting word ("Lunch tomorrow?", "A beer after
+    work?", "Free Tuesday for a coffee?"): a proposal without a verb."""
+    if s.words > SHORT_QUESTION + 6:
+        return False
+    words = s.tokens.words
+    for _, _, _, pos in s.activity:
+        start = s.opens_clause(pos)
+        before = [k for k in range(s.first, start) if words[k][0].isalnum()]
+        if len(before) > GREETING_WORDS:
+            continue  # mid-sentence: a list ("wine, beer and soft drinks?"), not a proposal
+        lead = [k for k in range(start, pos) if words[k][0].isalnum()]
+        if len(lead) <= ELLIPTICAL_LEAD and all(
+            k in s.soft or words[k] in s.lead_words for k in lead
+        ):
+            return True
+    return False
+
+
 def _borrowed_request(
-    sentences: list[Sentence], i: int, weights: dict[str, float], intro: bool
+    sentences: dict[int, Sentence], i: int, weights: dict[str, float], intro: bool
 ) -> tuple[float, str]:
     """A meeting word alone: an introduction, or a request in the sentence next to it."""
     if intro:
         return weights["strong"], "introduction proposes it"
     for j in (i - 1, i + 1):
-        if 0 <= j < len(sentences) and not sentences[j].activity:
-            n = sentences[j]
-            if n.strong or n.availability or (n.question and n.time and n.you):
-                return weights["weak"], "request in next sentence"
+        n = sentences.get(j)
+        asks = n is not None and (n.strong or n.availability or (n.question and n.time and n.you))
+        if n is not None and asks and not n.activity:
+            return weights["weak"], "request in next sentence"
     return 0.0, ""
 
 
-def _request(s: Sentence, weights: dict[str, float]) -> tuple[float, str]:
-    """How strongly ``s`` asks: a request form, a request for time, or a short question."""
+def _apart(spans: list[tuple[int, int, str]]) -> list[str]:
+    """The request forms that do not overlap ("it would be great to" is one, not three)."""
+    forms: list[str] = []
+    end = -1
+    for start, stop, text in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if start >= end:
+            forms.append(text)
+            end = stop
+        else:
+            end = max(end, stop)
+    return forms
+
+
+def _request(s: Sentence, weights: dict[str, float]) -> tuple[float, str, int]:
+    """How strongly ``s`` asks (and where): a request form, a request for time, a question."""
     if s.strong:
-        return weights["strong"], f'request "{s.strong}"'
+        return weights["strong"], f'request "{s.strong[0]}"', s.strong[1]
     if s.availability:
-        return weights["strong"], f'asks for time "{s.availability}"'
+        return weights["strong"], f'asks for time "{s.availability[0]}"', s.availability[1]
     if s.weak:
-        return weights["weak"], f'request "{s.weak}"'
-    if s.question and len(s.text.split()) <= SHORT_QUESTION:
-        return weights["strong"], 'short question'
+        forms = _apart(s.weak_spans)
+        both = len(forms) > 1
+        strength = weights["strong"] if s.question or both else weights["weak"]
+        label = " + ".join(forms) if both else s.weak[0]
+        return strength, f'request "{label}"', s.weak[1]
     if s.question and s.you:
-        return weights["weak"], 'request "?"'
-    return 0.0, ""
+        return weights["weak"], 'request "?"', -1
+    return 0.0, "", -1

@@ -23,13 +23,16 @@ class _Patterns:
     weekday_of: dict[str, int]
     month_of: dict[str, int]
     pattern: re.Pattern[str]
+    vocabulary: frozenset[str]  # the first word of every calendar word: a cheap pre-test
 
 
 _CACHE: dict[int, tuple[Calendar, _Patterns]] = {}
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _alt(words: list[str]) -> str:
-    ordered = sorted(words, key=len, reverse=True)
+    ordered = sorted({w.lower() for w in words}, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
@@ -37,8 +40,8 @@ def _patterns(cal: Calendar) -> _Patterns:
     hit = _CACHE.get(id(cal))
     if hit is not None and hit[0] is cal:
         return hit[1]
-    weekday_of = {w: i for i, names in enumerate(cal.weekdays) for w in names}
-    month_of = {m: i + 1 for i, names in enumerate(cal.months) for m in names}
+    weekday_of = {w.lower(): i for i, names in enumerate(cal.weekdays) for w in names}
+    month_of = {m.lower(): i + 1 for i, names in enumerate(cal.months) for m in names}
     days = _alt(list(weekday_of))
     months = _alt(list(month_of))
     rel = _alt(list(cal.relative_days)) or "(?!)"
@@ -55,8 +58,10 @@ def _patterns(cal: Calendar) -> _Patterns:
         rf"(?P<rel>{rel})",
         rf"(?P<day>(?P<dd>{days}))" if days else "(?!)",
     ]
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])", re.IGNORECASE)
-    compiled = _Patterns(weekday_of, month_of, pattern)
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")(?![^\W_])")
+    words = [*weekday_of, *month_of, *cal.relative_days, *cal.next_words]
+    vocabulary = frozenset(w.split()[0].lower() for w in words if w.split())
+    compiled = _Patterns(weekday_of, month_of, pattern, vocabulary)
     _CACHE[id(cal)] = (cal, compiled)
     return compiled
 
@@ -79,10 +84,14 @@ def _day_month(base: date, day: int, month: int, year: int | None) -> date | Non
 def find_time(text: str, cal: Calendar, today: date | None) -> ProposedTime | None:
     """The first time expression in ``text``, resolved against ``today`` where possible."""
     pats = _patterns(cal)
-    m = pats.pattern.search(text)
+    lowered = text.lower()
+    if not _DIGIT.search(lowered) and pats.vocabulary.isdisjoint(_WORD.findall(lowered)):
+        return None
+    m = pats.pattern.search(lowered)
     if m is None:
         return None
-    written = m.group(0).strip()
+    same = len(lowered) == len(text)
+    written = (text[m.start() : m.end()] if same else m.group(0)).strip()
     if today is None:
         return ProposedTime(written, None)
     on: date | None = None

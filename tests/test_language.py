@@ -89,3 +89,38 @@ class TestVote:
         guess = detect_language("Would you like to have lunch with me next week? Let me know.")
         assert guess.code == "en"
         assert "words" in guess.reason
+
+
+class TestScandinavianDecisions:
+    """Short Scandinavian texts: lingua's pick must be backed by the words."""
+
+    def test_short_norwegian_without_nynorsk_words_is_bokmal(self) -> None:
+        """No word only nynorsk has: bokmål, the far more common standard."""
+        guess = detect_language("Vedlagt finner du fakturaen for mars.",
+                                hints=LanguageHints(domain_tld="no"))
+        assert guess.code == "nb"
+
+    def test_sender_country_breaks_a_scandinavian_tie(self) -> None:
+        """A short question from a .no sender with words shared by all three is bokmål."""
+        guess = detect_language("Kan vi ta en kort telefon i morgen?",
+                                hints=LanguageHints(domain_tld="no"))
+        assert guess.code == "nb"
+
+    def test_nynorsk_words_keep_nynorsk(self) -> None:
+        """Words only nynorsk has ("eg", "ikkje", "kva") keep it nynorsk under a .no prior."""
+        text = "Eg lurer på om du har tid til ein kaffi, eg er ikkje så oppteken i veka."
+        assert detect_language(text, hints=LanguageHints(domain_tld="no")).code == "nn"
+
+
+class TestCheapPath:
+    """Most mail is settled without lingua."""
+
+    def test_short_plain_english(self) -> None:
+        """A few English function words and no umlauts: English, by words."""
+        guess = detect_language("Is Thursday good for you?")
+        assert guess.code == "en"
+        assert "lingua" not in guess.reason and "words" in guess.reason
+
+    def test_vote_counts_each_word_once(self) -> None:
+        """A repeated function word is one vote: "the the the" is no stronger than "the"."""
+        assert vote("the the the")["en"] == vote("the")["en"] == 1
