@@ -1,12 +1,26 @@
 """Is this mail an invitation to meet? Scored from lexicon cues, sentence by sentence; pure.
 
-The text read is the Subject (unless the mail is a reply or forward) and ``new_text``;
-quoted history and the signature are never read for the decision. Every family of the
-mail's language (plus English, which business mail borrows) is matched once over the text,
-the hits are assigned to sentences, and a sentence scores when a meeting word and a
-request form meet in it (or in the sentence next to it), or when it asks for the reader's
-time with a time or a duration. Negative cues in the same sentence subtract; bulk, mass
-and out-of-office markers subtract from the whole mail. The best sentence decides.
+The text read is the Subject (unless the mail is a reply or forward) and ``new_text`` (its
+first TEXT_CAP characters); quoted history and the signature are never read for the
+decision. Three steps:
+
+1. A pre-test (``Anchors``): mail without any word that a meeting or availability phrase
+   needs is settled at once ("no meeting cue"), its language by the function-word vote.
+2. The language decides which lexicons are read: its own (nn, da and sv read bokmål) plus
+   English, which business mail borrows, plus German or bokmål when the vote saw two of
+   their function words. Every cue is matched once and filed under its sentence.
+3. A sentence scores when a meeting word and a request form meet in it (or in the sentence
+   next to it), when it is a question led by the meeting word ("Lunch tomorrow?"), or when
+   it asks for the reader's time with a time or a duration. Negative cues subtract where
+   they bear on the proposal (see ``responder.sentences``). When the body names the
+   meeting too, the subject is only its label. Bulk, event, mass and list markers subtract
+   from the whole mail; an out-of-office or a calendar notice ("Accepted: Lunch") is never
+   an invitation. The best sentence decides.
+
+Colleagues and clients: a bare meeting or call (no meal, drink or plainly sociable word)
+proposed within one organisation (sender and every recipient on the same, non-webmail
+domain) is work coordination, and its work-topic cues count against it; from another
+organisation the same request, a client's, is an invitation.
 """
 
 from __future__ import annotations

@@ -393,16 +393,14 @@ class Matcher:
                             _walk_stems(node, words, i, i + 1, stop, s, found)
                     if node.gap is not None:
                         _walk_gap(node.gap, words, i, i + 1, stop, s, found)
-        if self.at_start:
-            found = [f for f in found if self._opens(f, tokens)]
+        at_start = self.at_start
+        if at_start:  # a "^" phrase counts only at the start of a sentence or clause
+            marks = CLAUSE_MARKS
+            found = [
+                f for f in found
+                if f[3] not in at_start or f[0] == bounds[f[2]][0] or words[f[0] - 1] in marks
+            ]
         return found
-
-    def _opens(self, found: tuple[int, int, int, int], tokens: Tokens) -> bool:
-        """False for a "^" phrase found anywhere but at the start of a sentence or clause."""
-        start, _, s, pid = found
-        if pid not in self.at_start or start == tokens.bounds[s][0]:
-            return True
-        return tokens.words[start - 1] in CLAUSE_MARKS
 
     def scan(
         self, tokens: Tokens, languages: Sequence[str], raw_in: Iterable[int] | None = None

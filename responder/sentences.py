@@ -160,12 +160,13 @@ def collect(
     words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
     _file_all(sentences, hits, tokens, lexicon, words)
     focus = {s.index for s in sentences.values() if s.activity or s.availability}
-    near = sorted({j + d for j in focus for d in (-1, 0, 1)} & set(range(len(tokens.bounds))))
+    count = len(tokens.bounds)
+    near = sorted({j + d for j in focus for d in (-1, 0, 1) if 0 <= j + d < count})
     if near:
         raw = lexicon.scan_raw(tokens, languages, near)
         if raw:
             _file_all(sentences, raw, tokens, lexicon, words)
-            hits = sorted([*hits, *raw], key=lambda h: (h.start, -h.end))
+            hits = [*hits, *raw]
     return sentences, hits
 
 
