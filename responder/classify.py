@@ -71,9 +71,9 @@ MASS_SPAN = 70
 
 INTERNAL_PENALTY = 2.0
 """Subtracted when a colleague (same organisation domain) asks for a plain meeting or call,
-with no meal, drink or sociable word ("get together", "catch up") in it: that is work
-coordination, not an invitation. From outside the organisation the same request (a client
-asking to meet) is an invitation."""
+with no meal or drink, no plainly sociable word ("hang out", "come over") and no friendly
+time ("sometime", "after work") in it: that is work coordination, not an invitation. From
+outside the organisation the same request (a client asking to meet) is an invitation."""
 
 LONG_TEXT = 1500
 """New text longer than this reads like a newsletter or a report more often than a note."""
@@ -97,7 +97,8 @@ _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|vs|antw|ang|wg|fw|fwd|vb|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
 
-_REMOTE_SENSITIVE = frozenset({Intent.PICK_BRAIN, Intent.CATCH_UP, Intent.MEETING})
+_REMOTE_SENSITIVE = frozenset({Intent.PICK_BRAIN, Intent.CATCH_UP, Intent.MEETING, Intent.CALL})
+"""Intents that "by e-mail is fine, no need to meet" anywhere in the mail argues against."""
 _BONA_FIDE = ("budget", "timeline", "need", "authority")
 
 
