@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import stat
-import subprocess
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -89,25 +87,6 @@ class AccountSettings:
     idle_renew_seconds: int = 240
     daily_cap: int = 30
     sender_window_days: int = 0
-
-    def resolve_password(self) -> Secret:
-        """The password, running ``password_cmd`` now if one is set (tokens may rotate)."""
-        if not self.password_cmd:
-            return self.password
-        try:
-            out = subprocess.run(  # noqa: S603 - the user's own configured command
-                shlex.split(self.password_cmd),
-                capture_output=True,
-                text=True,
-                timeout=30,
-                check=True,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise ConfigError(
-                f"password_cmd for account {self.name!r} failed ({type(exc).__name__}); "
-                "run it by hand to see why"
-            ) from None
-        return Secret(out.stdout.splitlines()[0] if out.stdout else "")
 
 
 @dataclass(frozen=True)

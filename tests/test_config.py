@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from responder.auth import credential
 from responder.config import (
     DEFAULT_POLICY,
     OPTIONS,
@@ -589,39 +590,40 @@ def _account(password_cmd: str, password: str = "") -> AccountSettings:
 
 
 class TestPasswordCommand:
-    """password_cmd is split like a shell would (shlex) but run without a shell."""
+    """password_cmd (through auth.credential, as on every connect) is split like a shell would
+    (shlex) but run without a shell."""
 
     def test_first_line_of_output(self) -> None:
         """The command's first output line is the password."""
-        assert _account("printf 'pw\\n'").resolve_password().reveal() == "pw"
+        assert credential(_account("printf 'pw\\n'")).reveal() == "pw"
 
     def test_only_first_line_used(self) -> None:
         """Later lines (pass(1) metadata) are ignored."""
         account = _account("printf 'first\\nuser: me\\n'")
-        assert account.resolve_password().reveal() == "first"
+        assert credential(account).reveal() == "first"
 
     def test_no_shell_involved(self) -> None:
         """Shell syntax is passed to the program as words, not interpreted."""
-        assert _account("echo a; echo b").resolve_password().reveal() == "a; echo b"
+        assert credential(_account("echo a; echo b")).reveal() == "a; echo b"
 
     def test_returns_a_secret(self) -> None:
         """The result is a Secret, so it is hidden in logs too."""
-        assert repr(_account("printf 'pw\\n'").resolve_password()) == "Secret('***')"
+        assert repr(credential(_account("printf 'pw\\n'"))) == "Secret('***')"
 
     def test_without_command_the_password_is_used(self) -> None:
         """With no password_cmd the configured password is returned unchanged."""
-        assert _account("", password="static").resolve_password().reveal() == "static"
+        assert credential(_account("", password="static")).reveal() == "static"
 
     def test_set_from_the_environment(self, tmp_path: Path) -> None:
         """RESPONDER_IMAP_PASSWORD_CMD reaches the account and runs."""
         s = load(tmp_path, env={"RESPONDER_IMAP_PASSWORD_CMD": "printf 'from-cmd\\n'"})
-        assert s.account.resolve_password().reveal() == "from-cmd"
+        assert credential(s.account).reveal() == "from-cmd"
 
     def test_failing_command_hides_its_output(self) -> None:
         """A non-zero exit is a ConfigError that says so without echoing any output."""
         account = _account("sh -c 'echo leaked-out; echo leaked-err >&2; exit 3'")
         with pytest.raises(ConfigError) as info:
-            account.resolve_password()
+            credential(account)
         msg = str(info.value)
         assert "password_cmd" in msg
         assert "'default'" in msg
@@ -631,7 +633,7 @@ class TestPasswordCommand:
     def test_missing_program(self, tmp_path: Path) -> None:
         """A command that does not exist is a ConfigError, not an OSError."""
         with pytest.raises(ConfigError, match="password_cmd"):
-            _account(str(tmp_path / "no-such-program")).resolve_password()
+            credential(_account(str(tmp_path / "no-such-program")))
 
 
 class TestPolicyTable:
