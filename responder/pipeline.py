@@ -115,7 +115,7 @@ def screen(
 
 def assess(
     core: Core,
-    raw: bytes,
+    mail: bytes | Message,
     *,
     now: datetime,
     internaldate: datetime | None = None,
@@ -123,33 +123,14 @@ def assess(
     flags: Collection[str] = (),
     known_correspondent: bool = False,
 ) -> Outcome:
-    """parse → screen (age, guard) → classify → tier → decide, for one mail's bytes."""
-    try:
-        message = parse_message(raw)
-    except ParseError as exc:
-        return Outcome(None, None, skipped(Skip("unparseable", str(exc))))
-    return assess_message(
-        core,
-        message,
-        now=now,
-        internaldate=internaldate,
-        folder=folder,
-        flags=flags,
-        known_correspondent=known_correspondent,
-    )
-
-
-def assess_message(
-    core: Core,
-    message: Message,
-    *,
-    now: datetime,
-    internaldate: datetime | None = None,
-    folder: str = "INBOX",
-    flags: Collection[str] = (),
-    known_correspondent: bool = False,
-) -> Outcome:
-    """As `assess`, for a message already parsed."""
+    """parse → screen (age, guard) → classify → tier → decide, for raw bytes or a parsed mail."""
+    if isinstance(mail, Message):
+        message = mail
+    else:
+        try:
+            message = parse_message(mail)
+        except ParseError as exc:
+            return Outcome(None, None, skipped(Skip("unparseable", str(exc))))
     skip = screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
     if skip is not None:
         return Outcome(message, None, skipped(skip))

@@ -31,7 +31,7 @@ from responder.errors import MailboxError, ParseError
 from responder.mailbox import Fetched, Mailbox
 from responder.model import Message, Skip, Tier
 from responder.parse import parse_message
-from responder.pipeline import Core, Outcome, assess_message, screen, skipped
+from responder.pipeline import Core, Outcome, assess, screen, skipped
 from responder.state import Deferral, Record, State
 
 log = structlog.get_logger("responder.service")
@@ -330,7 +330,7 @@ class Pass:
     ) -> Outcome:
         """The pure core's decision; a bug it hits skips this one mail, never the pass."""
         try:
-            return assess_message(
+            return assess(
                 self.core,
                 message,
                 now=now,
