@@ -11,11 +11,12 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from daemon_support import env_for, settings_for
 from dovecot import Account
 
 from responder.commands import run_pass, server_settings
 from responder.compose import Composer
-from responder.config import Settings, load_settings
+from responder.config import Settings
 from responder.demo import freshen, samples
 from responder.draft import decode_flowed
 from responder.mailbox import Mailbox
@@ -35,24 +36,8 @@ INVITES = {  # demo sample → (language marker expected in the draft body)
 
 
 def make_settings(account: Account, tmp: Path, **env: str) -> Settings:
-    contacts = tmp / "contacts.toml"
-    contacts.write_text('[tiers]\nclient = ["@kunde-gmbh.example"]\n', encoding="utf-8")
-    base = {
-        "RESPONDER_IMAP_HOST": account.host,
-        "RESPONDER_IMAP_PORT": str(account.imaps_port),
-        "RESPONDER_IMAP_SECURITY": "ssl",
-        "RESPONDER_IMAP_CA_FILE": str(account.ca_file),
-        "RESPONDER_IMAP_USER": account.user,
-        "RESPONDER_IMAP_PASSWORD": account.password,
-        "RESPONDER_IDENTITY_NAME": "Ingrid Solberg",
-        "RESPONDER_IDENTITY_EMAIL": ME,
-        "RESPONDER_CONTACTS": str(contacts),
-        "RESPONDER_STATE_DIR": str(tmp / "state"),
-        "RESPONDER_KEY_FILE": str(tmp / "key" / "draft.key"),
-        "RESPONDER_TIMEZONE": "Europe/Oslo",
-    }
-    base.update(env)
-    return load_settings(tmp / "absent.toml", environ=base, read_dotenv=False, allow_missing=True)
+    """Settings for account over IMAPS (CA-verified); the same variables the daemon tests use."""
+    return settings_for(env_for(account, tmp, security="ssl", **env), tmp)
 
 
 def seed(account: Account, *, seen: bool = False) -> dict[str, int]:
