@@ -66,6 +66,8 @@ FAMILIES = frozenset(
         "message.out_of_office",
         "message.event",
         "message.notice",
+        "message.joke",
+        "message.personal",
         "signal.referral",
         "signal.budget",
         "signal.timeline",
