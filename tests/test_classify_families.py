@@ -1,0 +1,167 @@
+"""Request, meeting and negative cues as grammar families, one family per test, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from responder.classify import classify, features
+from responder.model import Formality, Intent
+from tests.test_classify import make
+
+
+class TestRequestFamilies:
+    """Modal questions, first-person offers and hedged requests ask, in every language."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Can I give you a ring tomorrow afternoon? Easier than writing.", Intent.CALL),
+            ("I would really value 20 minutes of your perspective on the trade.",
+             Intent.PICK_BRAIN),
+            ("I wonder whether you might be willing to come and have a look at the space?",
+             Intent.MEETING),
+            ("I'd love to hear how you approached it, ideally over a cup of something, "
+             "whenever suits you.", Intent.COFFEE),
+            ("Would a 15-minute chat work for you?", Intent.CALL),
+        ],
+    )
+    def test_english(self, text: str, intent: Intent) -> None:
+        """'can I give you a ring', 'would value', 'I wonder whether', 'a cup of', 'minute chat'."""
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+        assert verdict.intent is intent
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Gerne würde ich das mit Ihnen in einem kurzen Telefonat besprechen.", Intent.CALL),
+            ("Lass mich dir nächste Woche ein Mittagessen ausgeben!", Intent.LUNCH),
+            ("Darf ich Sie auf ein Arbeitsfrühstück einladen?", Intent.BREAKFAST),
+            ("Wollt ihr am Freitag zum Grillen vorbeikommen?", Intent.MEETING),
+            ("Bist du im Mai in Berlin? Wenn ja, lass uns doch mal sehen.", Intent.MEETING),
+        ],
+    )
+    def test_german(self, text: str, intent: Intent) -> None:
+        """Inflected 'kurz* Telefonat', 'lass mich dir ... ausgeben', compounds, 'wollt ihr'."""
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+        assert verdict.intent is intent
+        assert verdict.language == "de"
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Hei, jeg lurer på om en kaffe neste uke kunne passe deg.", Intent.COFFEE),
+            ("Kunne jeg fått intervjue deg i 30 minutter i løpet av mars?", Intent.MEETING),
+        ],
+    )
+    def test_norwegian(self, text: str, intent: Intent) -> None:
+        """'lurer på om', an interview."""
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+        assert verdict.intent is intent
+        assert verdict.language == "nb"
+
+
+class TestTimeAskedNext:
+    """A request to meet followed by "which time suits?" is a proposal with a time."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Vi ønsker å invitere deg til et innledende møte hos oss i Lillestrøm. "
+            "Gi beskjed om hvilket tidspunkt som passer best.",
+            "We would like to invite you to a first meeting at our office. "
+            "Let me know what suits.",
+        ],
+    )
+    def test_time_asked_next(self, text: str) -> None:
+        """The sentence after the proposal asks for a time: it counts for the proposal."""
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+        assert "asks for a time next" in verdict.reasons
+
+
+class TestNarrowNegatives:
+    """Negative cues that are common words in an invitation do not cancel it."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Takk for et grundig tilbud. Før vi bestemmer oss vil vi gjerne møte deg. "
+            "Passer det tirsdag kl. 14 hos oss?",
+            "Det kan være på Zoom, eller jeg kommer gjerne til kontoret deres. "
+            "Kunne jeg fått intervjue deg i 30 minutter?",
+            "Hast du nächste Woche 20 Minuten für eine kurze Demo?\n\n"
+            "Du möchtest keine weiteren Nachrichten? Kurze Antwort genügt.",
+        ],
+    )
+    def test_still_an_invitation(self, text: str) -> None:
+        """'tilbud' (a quote), 'til kontoret', 'kurze Antwort' are no veto."""
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+
+
+class TestBorrowedRequest:
+    """A request borrowed from the next sentence brings that sentence's negatives along."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Der Kaffee ist alle, und morgen um 10 kommen die Kunden. "
+            "Kannst du zwei Kilo bestellen?",
+            "Kaffen er tom, og i morgen kommer kundene. Kan du bestille to kilo?",
+        ],
+    )
+    def test_office_order(self, text: str) -> None:
+        """'Coffee is out, clients come tomorrow. Can you order two kilos?' asks for an
+        order, not for a coffee together."""
+        verdict = classify(make(text, sender="lea@studio.example", to=("jana@studio.example",)))
+        assert not verdict.invitation, verdict.reasons
+        assert any("in the asking sentence" in r for r in verdict.reasons), verdict.reasons
+
+    def test_plain_borrowed_request(self) -> None:
+        """Without a negative the borrowed request still proposes the coffee."""
+        verdict = classify(make("Coffee next week? Let me know when you are free."))
+        assert verdict.invitation, verdict.reasons
+
+
+class TestRegisterCues:
+    """German register from plural du and from a greeting with a first name."""
+
+    def test_plural_du(self) -> None:
+        """'Habt ihr Lust' is the plural of du: informal."""
+        verdict = classify(make("Habt ihr Lust, am Freitag auf ein Bier zu kommen?"))
+        assert verdict.formality is Formality.INFORMAL, verdict.reasons
+
+    def test_first_name_then_comma(self) -> None:
+        """'Hi Jana, sorry, ...' greets by first name even when the line goes on."""
+        verdict = classify(make("Hi Jana, sorry, ich muss uns eine halbe Stunde schieben."))
+        assert verdict.formality is Formality.INFORMAL, verdict.reasons
+
+
+class TestFeatures:
+    """The evidence bench/train.py fits a model on."""
+
+    def test_no_cue(self) -> None:
+        """A mail without any meeting cue has no features: nothing to weigh."""
+        assert features(make("Please find the invoice for March attached.")) is None
+
+    def test_invitation(self) -> None:
+        """A clear proposal carries the hand rule's verdict and its request form."""
+        found = features(make("Would you like to grab coffee next week?"))
+        assert found is not None
+        assert found["hand"] == 1.0
+        assert found["how.strong"] == 1.0
+        assert found["intent.coffee"] == 1.0
+
+    def test_thread_and_markers(self) -> None:
+        """A reply in a thread about lunch, with a joke marker, says so."""
+        found = features(make(
+            "Haha, how about lunch at noon then?", subject="Re: lunch",
+            quoted="Would you like to have lunch on Friday?",
+        ))
+        assert found is not None
+        assert found["reply.subject_meeting"] == 1.0
+        assert found["thread.invitation"] == 1.0
+        assert found["message.joke"] > 0
