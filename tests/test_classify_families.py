@@ -13,54 +13,35 @@ class TestRequestFamilies:
     """Modal questions, first-person offers and hedged requests ask, in every language."""
 
     @pytest.mark.parametrize(
-        ("text", "intent"),
+        ("text", "intent", "language"),
         [
-            ("Can I give you a ring tomorrow afternoon? Easier than writing.", Intent.CALL),
+            # en: 'can I give you a ring', 'would value', 'I wonder whether', 'a cup of'
+            ("Can I give you a ring tomorrow afternoon? Easier than writing.", Intent.CALL, "en"),
             ("I would really value 20 minutes of your perspective on the trade.",
-             Intent.PICK_BRAIN),
+             Intent.PICK_BRAIN, "en"),
             ("I wonder whether you might be willing to come and have a look at the space?",
-             Intent.MEETING),
+             Intent.MEETING, "en"),
             ("I'd love to hear how you approached it, ideally over a cup of something, "
-             "whenever suits you.", Intent.COFFEE),
-            ("Would a 15-minute chat work for you?", Intent.CALL),
+             "whenever suits you.", Intent.COFFEE, "en"),
+            ("Would a 15-minute chat work for you?", Intent.CALL, "en"),
+            # de: inflected 'kurz* Telefonat', 'lass mich dir ... ausgeben', compounds, 'wollt ihr'
+            ("Gerne würde ich das mit Ihnen in einem kurzen Telefonat besprechen.",
+             Intent.CALL, "de"),
+            ("Lass mich dir nächste Woche ein Mittagessen ausgeben!", Intent.LUNCH, "de"),
+            ("Darf ich Sie auf ein Arbeitsfrühstück einladen?", Intent.BREAKFAST, "de"),
+            ("Wollt ihr am Freitag zum Grillen vorbeikommen?", Intent.MEETING, "de"),
+            ("Bist du im Mai in Berlin? Wenn ja, lass uns doch mal sehen.", Intent.MEETING, "de"),
+            # nb: 'lurer på om', an interview
+            ("Hei, jeg lurer på om en kaffe neste uke kunne passe deg.", Intent.COFFEE, "nb"),
+            ("Kunne jeg fått intervjue deg i 30 minutter i løpet av mars?", Intent.MEETING, "nb"),
         ],
     )
-    def test_english(self, text: str, intent: Intent) -> None:
-        """'can I give you a ring', 'would value', 'I wonder whether', 'a cup of', 'minute chat'."""
+    def test_request(self, text: str, intent: Intent, language: str) -> None:
+        """Each request form, with a meeting word, makes an invitation of that intent."""
         verdict = classify(make(text))
         assert verdict.invitation, verdict.reasons
         assert verdict.intent is intent
-
-    @pytest.mark.parametrize(
-        ("text", "intent"),
-        [
-            ("Gerne würde ich das mit Ihnen in einem kurzen Telefonat besprechen.", Intent.CALL),
-            ("Lass mich dir nächste Woche ein Mittagessen ausgeben!", Intent.LUNCH),
-            ("Darf ich Sie auf ein Arbeitsfrühstück einladen?", Intent.BREAKFAST),
-            ("Wollt ihr am Freitag zum Grillen vorbeikommen?", Intent.MEETING),
-            ("Bist du im Mai in Berlin? Wenn ja, lass uns doch mal sehen.", Intent.MEETING),
-        ],
-    )
-    def test_german(self, text: str, intent: Intent) -> None:
-        """Inflected 'kurz* Telefonat', 'lass mich dir ... ausgeben', compounds, 'wollt ihr'."""
-        verdict = classify(make(text))
-        assert verdict.invitation, verdict.reasons
-        assert verdict.intent is intent
-        assert verdict.language == "de"
-
-    @pytest.mark.parametrize(
-        ("text", "intent"),
-        [
-            ("Hei, jeg lurer på om en kaffe neste uke kunne passe deg.", Intent.COFFEE),
-            ("Kunne jeg fått intervjue deg i 30 minutter i løpet av mars?", Intent.MEETING),
-        ],
-    )
-    def test_norwegian(self, text: str, intent: Intent) -> None:
-        """'lurer på om', an interview."""
-        verdict = classify(make(text))
-        assert verdict.invitation, verdict.reasons
-        assert verdict.intent is intent
-        assert verdict.language == "nb"
+        assert verdict.language == language
 
 
 class TestTimeAskedNext:
