@@ -86,6 +86,10 @@ SHORT_REPLY = 300
 QUOTED_CAP = 600
 """Characters of quoted history looked at, only to say "quoted-only invitation ignored"."""
 
+REMOTE_SPAN = 2
+"""Sentences around the proposal in which "by e-mail is fine" argues against it; further
+away (a footer's "a short reply is enough") it says nothing about the meeting."""
+
 SECOND_VOTES = 2
 """Function words of German or bokmål that make the classifier read that lexicon too, even
 when the mail was detected as another language."""
@@ -369,7 +373,8 @@ def _penalties(
     if best.intent in BARE and best.score > 0 and not social and internal:
         penalty += INTERNAL_PENALTY
         msg_reasons.append("a colleague's work meeting (same domain)")
-    remote = next((h.text for h in index.get("negative.remote", ())), None)
+    remote = next((h.text for h in index.get("negative.remote", ())
+                   if abs(h.sentence - best.index) <= REMOTE_SPAN), None)
     if remote and best.score > 0 and best.intent in _REMOTE_SENSITIVE:
         penalty += lex.weight(read.languages[0], "negative.remote")
         msg_reasons.append(f'asks by e-mail only: "{remote}"')

@@ -146,3 +146,22 @@ class TestFeatures:
         assert found["reply.subject_meeting"] == 1.0
         assert found["thread.invitation"] == 1.0
         assert found["message.joke"] > 0
+
+
+class TestRemoteScope:
+    """'By e-mail' argues against a meeting only near the proposal."""
+
+    def test_far_from_the_proposal(self) -> None:
+        """A footer's 'by e-mail' three sentences later does not cancel a call request."""
+        text = ("Could we have a quick call next week about the renovation? "
+                "The builders start in May. The budget is agreed. The drawings are nearly done. "
+                "Invoices can be sent by e-mail to accounts@example.com.")
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+
+    def test_next_to_the_proposal(self) -> None:
+        """Right after the proposal it does: the sender is happy without a call."""
+        text = ("I'd love to pick your brain about the renovation. "
+                "No need for a call, just send me your thoughts by e-mail.")
+        verdict = classify(make(text))
+        assert not verdict.invitation, verdict.reasons
