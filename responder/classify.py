@@ -98,6 +98,9 @@ _SECONDS = ("de", "nb")
 
 LEXICON_OF = {"en": "en", "de": "de", "nb": "nb", "nn": "nb", "da": "nb", "sv": "nb"}
 
+_COMPOUNDING = tuple(code for code, lexicon in LEXICON_OF.items() if lexicon in ("de", "nb"))
+"""Languages whose function words make the pre-test look for compound meeting words too."""
+
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|vs|antw|ang|wg|fw|fwd|vb|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
@@ -236,15 +239,17 @@ def _read(msg: Message, lex: Lexicon, hints: LanguageHints | None, calendar: boo
         tld = msg.sender.domain.rpartition(".")[2]
         hints = LanguageHints(None, tld) if tld in TLD_LANGUAGE else None
     text = (body if is_reply else f"{subject}\n\n{body}").lower()
-    words = quick_words(text)
-    candidate = calendar or lex.matcher.anchors.found(words)
-    tokens = lex.read(text) if candidate else _NO_TOKENS
-    label = max(tokens.first_break, 0) if subject and not is_reply else 0
-    words = words[:VOTE_WORDS]
+    every = quick_words(text)
+    words = every[:VOTE_WORDS]
     if is_reply and subject:
         words = quick_words(subject.lower()) + words
-    sample = f"{subject}\n{body[:SAMPLE]}" if subject else body[:SAMPLE]
     counts = vote_words(words[:VOTE_WORDS])
+    candidate = calendar or lex.matcher.anchors.found(every) or (
+        any(counts.get(code) for code in _COMPOUNDING) and lex.compound_found(every)
+    )
+    tokens = lex.read(text) if candidate else _NO_TOKENS
+    label = max(tokens.first_break, 0) if subject and not is_reply else 0
+    sample = f"{subject}\n{body[:SAMPLE]}" if subject else body[:SAMPLE]
     guess = decide(words, sample, hints, lingua=candidate, counts=counts)
     primary = LEXICON_OF.get(guess.code, "en")
     languages: tuple[str, ...] = (primary,) if primary == "en" else (primary, "en")

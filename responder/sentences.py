@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from responder.cues import Hit, Lexicon, Tokens, base_family
+from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
 from responder.matcher import CLAUSE_MARKS
 from responder.model import Intent
 
@@ -158,6 +158,7 @@ def collect(
     """
     sentences: dict[int, Sentence] = {}
     hits = lexicon.scan(tokens, languages, raw_in=())
+    hits += compound_hits(tokens, lexicon, languages, hits)
     words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
     _file_all(sentences, hits, tokens, lexicon, words)
     focus = {s.index for s in sentences.values() if s.activity or s.availability}
@@ -169,6 +170,32 @@ def collect(
             _file_all(sentences, raw, tokens, lexicon, words)
             hits = [*hits, *raw]
     return sentences, hits
+
+
+def compound_hits(
+    tokens: Tokens, lexicon: Lexicon, languages: Sequence[str], hits: Sequence[Hit]
+) -> list[Hit]:
+    """Hits for compound meeting words no phrase matched ("Arbeitsfrühstück" as breakfast,
+    "fredagspils" as drinks), from the heads in the lexicons' ``[compounds]`` tables."""
+    heads = [(lang, c) for lang in languages if (c := lexicon.compounds.get(lang)) is not None]
+    if not heads:
+        return []
+    named = {k for h in hits if "activity" in h.kinds for k in range(h.start, h.end)}
+    starts = [first for first, _ in tokens.bounds]
+    found: list[Hit] = []
+    for k, word in enumerate(tokens.words):
+        if len(word) <= COMPOUND_PREFIX + 2 or k in named:
+            continue
+        for lang, compounds in heads:
+            head = compounds.head_of(word)
+            if head is not None:
+                family = compounds.family[head]
+                kinds = frozenset(".".join(family.split(".")[:n])
+                                  for n in range(1, family.count(".") + 2))
+                sentence = bisect_right(starts, k) - 1
+                found.append(Hit(k, k + 1, sentence, word, lang, (family,), kinds))
+                break
+    return found
 
 
 def _file_all(

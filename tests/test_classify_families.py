@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from responder.classify import classify, features
+from responder.cues import load_lexicon
+from responder.errors import ConfigError
 from responder.model import Formality, Intent
 from tests.test_classify import make
 
@@ -165,3 +169,40 @@ class TestRemoteScope:
                 "No need for a call, just send me your thoughts by e-mail.")
         verdict = classify(make(text))
         assert not verdict.invitation, verdict.reasons
+
+
+class TestCompounds:
+    """German and Norwegian compound meeting words count by their head."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Hast du Lust auf einen Kennenlernkaffee am Montag?", Intent.COFFEE),
+            ("Lust auf ein Sommerbier am Freitag?", Intent.DRINKS),
+            ("Blir du med på fredagspils etter jobb?", Intent.DRINKS),
+            ("Har du tid til en arbeidslunsj på torsdag?", Intent.LUNCH),
+        ],
+    )
+    def test_compound_is_the_meeting_word(self, text: str, intent: Intent) -> None:
+        """'Kennenlernkaffee' is a coffee, 'fredagspils' drinks: no list holds them all."""
+        verdict = classify(make(text))
+        assert verdict.invitation, verdict.reasons
+        assert verdict.intent is intent
+
+    @pytest.mark.parametrize("word", ["interessen", "bier", "frühstück", "recall"])
+    def test_not_a_compound(self, word: str) -> None:
+        """A head alone, or a word merely ending in letters of one, is no compound."""
+        assert all(c.head_of(word) is None for c in load_lexicon().compounds.values())
+
+    def test_user_heads(self, tmp_path: Path) -> None:
+        """A user's de.toml may add heads; they are added to the packaged ones."""
+        (tmp_path / "de.toml").write_text('[compounds]\n"activity.coffee" = ["espresso"]\n')
+        lexicon = load_lexicon(tmp_path)
+        assert lexicon.compounds["de"].head_of("doppelespresso") == "espresso"
+        assert lexicon.compounds["de"].head_of("kennenlernkaffee") == "kaffee"
+
+    def test_user_heads_must_name_a_meeting(self, tmp_path: Path) -> None:
+        """Only activity families may have compound heads."""
+        (tmp_path / "de.toml").write_text('[compounds]\n"negative.past" = ["dank"]\n')
+        with pytest.raises(ConfigError, match="compounds"):
+            load_lexicon(tmp_path)
