@@ -360,7 +360,7 @@ def _features(
     subject = _REPLY_PREFIX.sub("", msg.subject or "")
     if read.reply and subject and lex.matcher.activity_anchors.found(quick_words(subject.lower())):
         found["reply.subject_meeting"] = 1.0
-    first = sentences.get(read.label if read.reply is False else 0)
+    first = sentences.get(read.label)  # the first sentence of the body
     if first is not None and any(n[1] == "confirm" for n in first.negatives):
         found["opens.confirm"] = 1.0
     return found

@@ -18,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
 from responder.matcher import CLAUSE_MARKS
@@ -190,12 +191,16 @@ def compound_hits(
             head = compounds.head_of(word)
             if head is not None:
                 family = compounds.family[head]
-                kinds = frozenset(".".join(family.split(".")[:n])
-                                  for n in range(1, family.count(".") + 2))
                 sentence = bisect_right(starts, k) - 1
-                found.append(Hit(k, k + 1, sentence, word, lang, (family,), kinds))
+                found.append(Hit(k, k + 1, sentence, word, lang, (family,), _kinds(family)))
                 break
     return found
+
+
+@lru_cache(maxsize=64)
+def _kinds(family: str) -> frozenset[str]:
+    """A family and its dotted prefixes, as a Hit carries them."""
+    return frozenset(".".join(family.split(".")[:n]) for n in range(1, family.count(".") + 2))
 
 
 def _file_all(
