@@ -35,6 +35,21 @@ def _labels(folder: Path) -> list[Path]:
     return parts
 
 
+def report_set(folder: Path, *, errors: int = 0) -> str:
+    """Both halves of one multilingual set; ``errors`` rows listed of the dev half only."""
+    labels = _labels(folder)
+    if not labels:
+        return f"\n(no multilingual set at {folder})"
+    langs = ", ".join(p.stem.partition("-")[2] or "all" for p in labels)
+    parts = []
+    for split in ("dev", "heldout"):
+        report = evaluate(folder, labels, split=split)
+        # held-out rows are never listed: looking at them would be tuning on them
+        shown = format_report(report, show_errors=errors if split == "dev" else 0)
+        parts.append(f"\n== {folder.name} ({langs}), {split} half ==\n{shown}")
+    return "\n".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", type=int, default=0, help="list this many misclassified rows")
@@ -46,17 +61,7 @@ def main() -> int:
     else:
         print(f"(no shared corpus at {corpus})")
     for name in SETS:
-        multi = ROOT / "tests" / "data" / name
-        labels = _labels(multi)
-        if not labels:
-            print(f"\n(no multilingual set at {multi})")
-            continue
-        langs = ", ".join(p.stem.partition("-")[2] or "all" for p in labels)
-        for split in ("dev", "heldout"):
-            print(f"\n== {name} ({langs}), {split} half ==")
-            report = evaluate(multi, labels, split=split)
-            # held-out rows are never listed: looking at them would be tuning on them
-            print(format_report(report, show_errors=args.errors if split == "dev" else 0))
+        print(report_set(ROOT / "tests" / "data" / name, errors=args.errors))
     return 0
 
 
