@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from responder.cues import Hit, Lexicon, Tokens, base_family, load_lexicon, quick_words
+from responder.features import Features, evidence_features, mail_features
 from responder.language import (
     TLD_LANGUAGE,
     VOTE_WORDS,
@@ -85,6 +86,10 @@ SHORT_REPLY = 300
 QUOTED_CAP = 600
 """Characters of quoted history looked at, only to say "quoted-only invitation ignored"."""
 
+REMOTE_SPAN = 2
+"""Sentences around the proposal in which "by e-mail is fine" argues against it; further
+away (a footer's "a short reply is enough") it says nothing about the meeting."""
+
 SECOND_VOTES = 2
 """Function words of German or bokmål that make the classifier read that lexicon too, even
 when the mail was detected as another language."""
@@ -92,6 +97,9 @@ when the mail was detected as another language."""
 _SECONDS = ("de", "nb")
 
 LEXICON_OF = {"en": "en", "de": "de", "nb": "nb", "nn": "nb", "da": "nb", "sv": "nb"}
+
+_COMPOUNDING = tuple(code for code, lexicon in LEXICON_OF.items() if lexicon in ("de", "nb"))
+"""Languages whose function words make the pre-test look for compound meeting words too."""
 
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|vs|antw|ang|wg|fw|fwd|vb|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE
@@ -104,7 +112,8 @@ _BONA_FIDE = ("budget", "timeline", "need", "authority")
 
 _WATCHED = frozenset({
     "message.bulk", "message.event", "message.mass", "message.out_of_office", "message.notice",
-    "signal.introduction", "negative.confirm.update", "negative.remote",
+    "signal.introduction", "negative.confirm.update", "negative.remote", "message.joke",
+    "message.personal",
 })
 """Families the mail-wide rules look at (indexed once per mail)."""
 
@@ -218,6 +227,7 @@ class _Read:
     tokens: Tokens
     candidate: bool  # holds a meeting or availability cue of some language
     label: int  # how many of the sentences are the subject line
+    reply: bool  # the subject says reply or forward
 
 
 def _read(msg: Message, lex: Lexicon, hints: LanguageHints | None, calendar: bool) -> _Read:
@@ -229,22 +239,24 @@ def _read(msg: Message, lex: Lexicon, hints: LanguageHints | None, calendar: boo
         tld = msg.sender.domain.rpartition(".")[2]
         hints = LanguageHints(None, tld) if tld in TLD_LANGUAGE else None
     text = (body if is_reply else f"{subject}\n\n{body}").lower()
-    words = quick_words(text)
-    candidate = calendar or lex.matcher.anchors.found(words)
-    tokens = lex.read(text) if candidate else _NO_TOKENS
-    label = max(tokens.first_break, 0) if subject and not is_reply else 0
-    words = words[:VOTE_WORDS]
+    every = quick_words(text)
+    words = every[:VOTE_WORDS]
     if is_reply and subject:
         words = quick_words(subject.lower()) + words
-    sample = f"{subject}\n{body[:SAMPLE]}" if subject else body[:SAMPLE]
     counts = vote_words(words[:VOTE_WORDS])
+    candidate = calendar or lex.matcher.anchors.found(every) or (
+        any(counts.get(code) for code in _COMPOUNDING) and lex.compound_found(every)
+    )
+    tokens = lex.read(text) if candidate else _NO_TOKENS
+    label = max(tokens.first_break, 0) if subject and not is_reply else 0
+    sample = f"{subject}\n{body[:SAMPLE]}" if subject else body[:SAMPLE]
     guess = decide(words, sample, hints, lingua=candidate, counts=counts)
     primary = LEXICON_OF.get(guess.code, "en")
     languages: tuple[str, ...] = (primary,) if primary == "en" else (primary, "en")
     languages += tuple(  # a close second lexicon language is read too, in case the vote erred
         lang for lang in _SECONDS if lang not in languages and counts.get(lang, 0) >= SECOND_VOTES
     )
-    return _Read(guess, languages, body, tokens, candidate, label)
+    return _Read(guess, languages, body, tokens, candidate, label, is_reply)
 
 
 _NO_TOKENS = Tokens((), ())
@@ -256,18 +268,32 @@ def classify(
     msg: Message, *, lexicon: Lexicon | None = None, hints: LanguageHints | None = None
 ) -> Verdict:
     """Read ``msg`` and return the Verdict; see the module docstring for how."""
+    return _assess(msg, lexicon, hints, want_features=False)[0]
+
+
+def features(
+    msg: Message, *, lexicon: Lexicon | None = None, hints: LanguageHints | None = None
+) -> Features | None:
+    """The cue evidence of ``msg`` as model features (None when no meeting cue was found or
+    a rule settled it); ``bench/train.py`` fits and cross-validates a model on them."""
+    return _assess(msg, lexicon, hints, want_features=True)[1]
+
+
+def _assess(
+    msg: Message, lexicon: Lexicon | None, hints: LanguageHints | None, *, want_features: bool
+) -> tuple[Verdict, Features | None]:
     lex = lexicon if lexicon is not None else load_lexicon()
     calendar = (msg.calendar_method or "").upper()
     read = _read(msg, lex, hints, calendar == "REQUEST")
     reasons: list[str] = [read.guess.reason]
     if calendar and calendar != "REQUEST":
         reasons.append(f"calendar {calendar}: an answer, not an invitation")
-        return _verdict(msg, read, reasons)
+        return _verdict(msg, read, reasons), None
     if not read.candidate:
         reasons.append("no meeting cue")
         if _quoted_invitation(msg, lex, read.languages, dict(WEIGHTS)):
             reasons.append("quoted-only invitation ignored")
-        return _verdict(msg, read, reasons)
+        return _verdict(msg, read, reasons), None
     sentences, hits = collect(read.tokens, lex, read.languages)
     internal = _internal(msg)
     work = lex.weight(read.languages[0], "negative.work") if internal else 0.0
@@ -282,6 +308,10 @@ def classify(
     score = best.score - penalty
     reasons[1:1] = best.reasons
     intent = _intent(best, sentences)
+    found = None
+    if want_features and not out_of_office:
+        found = _features(msg, read, lex, sentences=sentences, index=index, best=best,
+                          penalty=penalty, internal=internal)
     invitation = score >= THRESHOLD and not out_of_office
     signals: set[Signal] = set()
     if calendar == "REQUEST" and not out_of_office and penalty < 4.0:
@@ -293,13 +323,47 @@ def classify(
             reasons.append("calendar REQUEST: the calendar answer is still open")
             intent = intent or _calendar_intent(msg, lex, read.languages)
     if not invitation:
-        return _verdict(msg, read, reasons, score=score)
+        return _verdict(msg, read, reasons, score=score), found
     signals |= _signals(hits, intent)
     if Signal.INTRODUCTION in signals:
         reasons.append("introduction")
     proposed = _proposed(msg, read.tokens, best, lex, read.languages)
-    return _verdict(msg, read, reasons, score=score, intent=intent, signals=signals,
-                    proposed=proposed, invitation=True)
+    verdict = _verdict(msg, read, reasons, score=score, intent=intent, signals=signals,
+                       proposed=proposed, invitation=True)
+    return verdict, found
+
+
+_COUNTED = ("message.bulk", "message.event", "message.mass", "signal.introduction",
+            "negative.confirm.update", "negative.remote", "message.joke", "message.personal")
+
+
+def _features(
+    msg: Message, read: _Read, lex: Lexicon, *, sentences: dict[int, Sentence], index: Index,
+    best: Best, penalty: float, internal: bool,
+) -> Features:
+    """Evidence of the best sentence and of the whole mail, as the model's features."""
+    quoted = bool(msg.quoted_text) and lex.matcher.activity_anchors.found(
+        quick_words(msg.quoted_text[:QUOTED_CAP].lower())
+    )
+    thread = quoted and best.score > 0 and _quoted_score(msg, lex, read.languages) >= THRESHOLD
+    counts = {name: len({h.text for h in index.get(name, ())}) for name in _COUNTED}
+    found = evidence_features(
+        sentences=sentences, best=best, hand_score=best.score - penalty, penalty=penalty,
+        label=read.label,
+    )
+    found.update(mail_features(msg, reply=read.reply, internal=internal, quoted_meeting=quoted,
+                               families=counts, free_mail=FREE_MAIL))
+    if best.score - penalty >= THRESHOLD:
+        found["hand"] = 1.0
+    if thread:
+        found["thread.invitation"] = 1.0
+    subject = _REPLY_PREFIX.sub("", msg.subject or "")
+    if read.reply and subject and lex.matcher.activity_anchors.found(quick_words(subject.lower())):
+        found["reply.subject_meeting"] = 1.0
+    first = sentences.get(read.label)  # the first sentence of the body
+    if first is not None and any(n[1] == "confirm" for n in first.negatives):
+        found["opens.confirm"] = 1.0
+    return found
 
 
 def _penalties(
@@ -314,7 +378,8 @@ def _penalties(
     if best.intent in BARE and best.score > 0 and not social and internal:
         penalty += INTERNAL_PENALTY
         msg_reasons.append("a colleague's work meeting (same domain)")
-    remote = next((h.text for h in index.get("negative.remote", ())), None)
+    remote = next((h.text for h in index.get("negative.remote", ())
+                   if abs(h.sentence - best.index) <= REMOTE_SPAN), None)
     if remote and best.score > 0 and best.intent in _REMOTE_SENSITIVE:
         penalty += lex.weight(read.languages[0], "negative.remote")
         msg_reasons.append(f'asks by e-mail only: "{remote}"')
@@ -368,8 +433,15 @@ def _quoted_invitation(
     quoted = msg.quoted_text[:QUOTED_CAP].lower()
     if not lex.matcher.activity_anchors.found(quick_words(quoted)):
         return False
-    sentences = collect(lex.read(quoted), lex, languages)[0]
-    return best_sentence(sentences, weights, False).score >= THRESHOLD
+    return _quoted_score(msg, lex, languages, weights) >= THRESHOLD
+
+
+def _quoted_score(
+    msg: Message, lex: Lexicon, languages: Sequence[str], weights: dict[str, float] | None = None
+) -> float:
+    """The best proposal score of the quoted history's first QUOTED_CAP characters."""
+    sentences = collect(lex.read(msg.quoted_text[:QUOTED_CAP].lower()), lex, languages)[0]
+    return best_sentence(sentences, weights or dict(WEIGHTS), False).score
 
 
 def _verdict(

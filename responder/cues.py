@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ FAMILIES = frozenset(
         "message.out_of_office",
         "message.event",
         "message.notice",
+        "message.joke",
+        "message.personal",
         "signal.referral",
         "signal.budget",
         "signal.timeline",
@@ -113,9 +116,32 @@ class Calendar:
     week_words: tuple[str, ...]  # "week" in "next week"
 
 
+COMPOUND_PREFIX = 3
+"""Letters a compound needs before its head: "Arbeitsfrühstück" is one, "Bier" is not."""
+
+
+@dataclass(frozen=True)
+class Compounds:
+    """Heads of compound meeting words of one language ("frühstück" in "Arbeitsfrühstück",
+    "pils" in "fredagspils"): German and Norwegian build new ones freely, so no list of whole
+    words can hold them all."""
+
+    heads: tuple[str, ...]  # longest first
+    family: Mapping[str, str]  # head -> activity family
+
+    def head_of(self, word: str) -> str | None:
+        """The head ``word`` is a compound of (None when it is none, or the head alone)."""
+        if len(word) < COMPOUND_PREFIX + 2 or not word.endswith(self.heads):
+            return None
+        for head in self.heads:
+            if word.endswith(head) and len(word) - len(head) >= COMPOUND_PREFIX:
+                return head if word[-len(head) - 1].isalpha() else None
+        return None
+
+
 __all__ = [
-    "Calendar", "Family", "Hit", "Lexicon", "Tokens", "base_family", "load_lexicon",
-    "quick_words", "tokenize",
+    "Calendar", "Compounds", "Family", "Hit", "Lexicon", "Tokens", "base_family",
+    "load_lexicon", "quick_words", "tokenize",
 ]
 
 
@@ -127,6 +153,8 @@ class Lexicon:
     calendars: Mapping[str, Calendar]
     matcher: Matcher
     words: Mapping[str, Mapping[str, frozenset[str]]]  # language -> word family -> words
+    compounds: Mapping[str, Compounds] = field(default_factory=dict)  # language -> heads
+    compound_heads: tuple[str, ...] = ()  # the heads of every language
     plans: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Scratch space of the classifier (how each family is filed), filled on first use."""
 
@@ -161,6 +189,14 @@ class Lexicon:
         """Hits of the raw (``re:``) phrases only, in ``sentences`` (all when None)."""
         return self.matcher.scan_raw(tokens, languages, sentences)
 
+    def compound_found(self, words: Sequence[str]) -> bool:
+        """True when one of ``words`` (``quick_words`` output) is a compound meeting word of
+        any language: the pre-test must not settle "Arbeitsfrühstück?" as cue-less."""
+        if not self.compound_heads:
+            return False
+        ending = list(filter(methodcaller("endswith", self.compound_heads), words))  # C speed
+        return any(c.head_of(w) for c in self.compounds.values() for w in ending)
+
     def read(self, text: str) -> Tokens:
         """Lower-cased ``text`` as tokens and sentences, with where cues may start."""
         return self.matcher.read(text)
@@ -168,7 +204,7 @@ class Lexicon:
 
 def _tables(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Mapping[str, Any]]]:
     for key, value in data.items():
-        if not isinstance(value, dict) or key == "calendar":
+        if not isinstance(value, dict) or key in ("calendar", "compounds"):
             continue
         name = f"{prefix}{key}"
         if "phrases" in value or "weight" in value:
@@ -190,6 +226,26 @@ def _merge(into: dict[str, dict[str, Any]], data: Mapping[str, Any], where: str)
         if weight is not None:
             slot["weight"] = float(weight)
         slot["phrases"].extend(phrases)
+
+
+def _compound_heads(
+    into: dict[str, str], data: Mapping[str, Any], where: str
+) -> None:
+    """Add the ``[compounds]`` table of one file (family = [heads]) to ``into``."""
+    table = data.get("compounds", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [compounds] must be a table of family = [heads]")
+    for family, heads in table.items():
+        if base_family(family) is None or not family.startswith("activity."):
+            raise ConfigError(f"{where}: [compounds] {family}: not an activity family")
+        if not isinstance(heads, list) or not all(isinstance(h, str) for h in heads):
+            raise ConfigError(f"{where}: [compounds] {family} must be a list of words")
+        for head in heads:
+            into[head.lower()] = family
+
+
+def _compounds(heads: Mapping[str, str]) -> Compounds:
+    return Compounds(tuple(sorted(heads, key=len, reverse=True)), dict(heads))
 
 
 def _calendar(data: Mapping[str, Any], where: str) -> Calendar:
@@ -233,9 +289,12 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
             extra_common = _read(user_common.read_text("utf-8"), str(user_common))
     families: dict[str, dict[str, Family]] = {}
     calendars: dict[str, Calendar] = {}
+    compounds: dict[str, Compounds] = {}
     for lang in LANGUAGES:
         where = f"lexicons/{lang}.toml"
         raw = _read((package / f"{lang}.toml").read_text("utf-8"), where)
+        heads: dict[str, str] = {}
+        _compound_heads(heads, raw, where)
         merged: dict[str, dict[str, Any]] = {}
         _merge(merged, common_raw, "lexicons/common.toml")
         _merge(merged, raw, where)
@@ -246,9 +305,12 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
             if user.is_file():
                 user_raw = _read(user.read_text("utf-8"), str(user))
                 _merge(merged, user_raw, str(user))
+                _compound_heads(heads, user_raw, str(user))
                 if "calendar" in user_raw:
                     cal_data = user_raw
         calendars[lang] = _calendar(cal_data, where)
+        if heads:
+            compounds[lang] = _compounds(heads)
         families[lang] = {
             name: Family(name, lang, slot["weight"], tuple(slot["phrases"]))
             for name, slot in merged.items()
@@ -272,4 +334,5 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
         }
         for lang, fams in families.items()
     }
-    return Lexicon(families, calendars, matcher, words)
+    every = tuple(sorted({h for c in compounds.values() for h in c.heads}))
+    return Lexicon(families, calendars, matcher, words, compounds, every)

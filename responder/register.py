@@ -22,7 +22,8 @@ _INFORMAL_PRONOUN = re.compile(
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[\"„»]\s*)$")
 
-_NAME = r"(?!herr\b|frau\b|dr\b)[A-ZÄÖÜ][a-zäöüß]+\s*[,!]?\s*$"
+_NAME = r"(?!herr\b|frau\b|dr\b)[A-ZÄÖÜ][a-zäöüß]+\s*(?:[,!]|$)"
+"""A first name after a greeting, ending the line or followed by a comma ("Hi Jana, sorry")."""
 _CUES: tuple[tuple[str, int, float, float, str], ...] = (
     # pattern, flags, formal weight, informal weight, reason
     (r"\bsehr\s+geehrte[rn]?\b", re.I, 4.0, 0.0, "Sehr geehrte"),
@@ -36,6 +37,9 @@ _CUES: tuple[tuple[str, int, float, float, str], ...] = (
     (r"^\s*liebe[r]?\s+" + _NAME, re.M | re.I, 0.0, 1.5, "Liebe(r) + first name"),
     (r"^\s*(?:hey|servus|moin|na)\b", re.M | re.I, 0.0, 1.0, "casual greeting"),
     (r"\b(?:LG|VG|GLG)\b", 0, 0.0, 2.0, "LG"),
+    # "ihr" after a verb in its informal plural form: "Habt ihr Lust", "Seid ihr dabei"
+    (r"\b(?:habt|seid|wollt|könnt|hättet|würdet|möchtet|mögt|kommt|wisst|müsst|solltet|"
+     r"dürft|wärt|wäret|macht|geht)\s+ihr\b", re.I, 0.0, 2.0, "ihr (plural du)"),
     (r"\b(?:liebe|herzliche|lieben|ganz\s+liebe)\s+grüße\b|\blieben\s+gruß\b", re.I, 0.0, 1.5,
      "Liebe Grüße"),
 )

@@ -18,8 +18,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from responder.cues import Hit, Lexicon, Tokens, base_family
+from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
 from responder.matcher import CLAUSE_MARKS
 from responder.model import Intent
 
@@ -144,6 +145,7 @@ class Best:
     index: int
     reasons: tuple[str, ...]
     intent: Intent | None
+    how: str = ""  # the request's kind: strong, weak, time, elliptical, borrowed, question
 
 
 def collect(
@@ -157,6 +159,7 @@ def collect(
     """
     sentences: dict[int, Sentence] = {}
     hits = lexicon.scan(tokens, languages, raw_in=())
+    hits += compound_hits(tokens, lexicon, languages, hits)
     words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
     _file_all(sentences, hits, tokens, lexicon, words)
     focus = {s.index for s in sentences.values() if s.activity or s.availability}
@@ -168,6 +171,36 @@ def collect(
             _file_all(sentences, raw, tokens, lexicon, words)
             hits = [*hits, *raw]
     return sentences, hits
+
+
+def compound_hits(
+    tokens: Tokens, lexicon: Lexicon, languages: Sequence[str], hits: Sequence[Hit]
+) -> list[Hit]:
+    """Hits for compound meeting words no phrase matched ("Arbeitsfrühstück" as breakfast,
+    "fredagspils" as drinks), from the heads in the lexicons' ``[compounds]`` tables."""
+    heads = [(lang, c) for lang in languages if (c := lexicon.compounds.get(lang)) is not None]
+    if not heads:
+        return []
+    named = {k for h in hits if "activity" in h.kinds for k in range(h.start, h.end)}
+    starts = [first for first, _ in tokens.bounds]
+    found: list[Hit] = []
+    for k, word in enumerate(tokens.words):
+        if len(word) <= COMPOUND_PREFIX + 2 or k in named:
+            continue
+        for lang, compounds in heads:
+            head = compounds.head_of(word)
+            if head is not None:
+                family = compounds.family[head]
+                sentence = bisect_right(starts, k) - 1
+                found.append(Hit(k, k + 1, sentence, word, lang, (family,), _kinds(family)))
+                break
+    return found
+
+
+@lru_cache(maxsize=64)
+def _kinds(family: str) -> frozenset[str]:
+    """A family and its dotted prefixes, as a Hit carries them."""
+    return frozenset(".".join(family.split(".")[:n]) for n in range(1, family.count(".") + 2))
 
 
 def _file_all(
@@ -249,7 +282,7 @@ def best_sentence(
     the body decides and the subject is only its label: "Dinner?" above "Are we still on
     for dinner tonight?" asks nothing new.
     """
-    best = Best(0.0, -1, (), None)
+    best = _NONE
     body_names = any(i >= label and s.activity for i, s in sentences.items())
     for i in sorted(sentences):
         s = sentences[i]
@@ -262,26 +295,27 @@ def best_sentence(
     return best
 
 
+_NONE = Best(0.0, -1, (), None)
+
+
 def score_sentence(
     sentences: dict[int, Sentence], i: int, weights: dict[str, float], intro: bool
 ) -> Best:
     """Score sentence ``i``: a meeting word with a request, or a request for the reader's time."""
     s = sentences[i]
     request, label, at = _request(s, weights)
+    how = _kind(s, request, weights)
+    lender = None
     if s.quoted(at):
         return Best(0.0, i, ("reported speech",), None)
     anchor = -1
     if s.activity:
         weight, _, why, anchor = _anchor(s, at)
         intent: Intent | None = min((a[1] for a in s.activity), key=SPECIFICITY.index)
-        if request < weights["strong"] and s.question and _elliptical(s):
-            request, label, at = weights["strong"], "elliptical question", -1
         if request < weights["strong"]:
-            borrowed, why_borrowed = _borrowed_request(sentences, i, weights, intro)
-            if borrowed and request:  # "It would be great to meet. What works for you?"
-                request, label = weights["strong"], f"{label} + {why_borrowed}"
-            elif borrowed:
-                request, label = borrowed, why_borrowed
+            request, label, at, how, lender = _complete_request(
+                sentences, i, weights, intro, (request, label, at, how)
+            )
         if request == 0.0:
             return Best(0.0, i, (why,), intent)
         base = weight + request
@@ -289,7 +323,7 @@ def score_sentence(
     elif s.availability and (s.time or s.duration or s.question):
         asks = weights["strong"] if s.strong else weights["weak"] if s.question else 0.0
         base = weights["availability"] + asks
-        intent = Intent.MEETING
+        intent, how = Intent.MEETING, "time"
         reasons = [f'asks for time "{s.availability[0]}"']
         anchor = s.availability[1]
     else:
@@ -297,12 +331,48 @@ def score_sentence(
     if s.time or s.duration:
         base += 0.5
         reasons.append(f'time "{s.time or s.duration}"')
+    elif request >= weights["strong"] and _asks_time_next(sentences, i):
+        base += 0.5  # "I'd like to invite you to a meeting. Which of these times suits?"
+        reasons.append("asks for a time next")
     base += (0.5 if s.you else 0.0) + (0.5 if s.question and request >= weights["strong"] else 0.0)
     base -= _negatives(s, anchor, at, reasons, intro)
+    if lender is not None:  # the sentence that asks brings its own negatives along
+        base -= _lent_negatives(lender, reasons, intro)
     if s.work and intent in BARE:
         base -= weights["work"]
         reasons.append(f'work-topic cue "{s.work}"')
-    return Best(base, i, tuple(reasons), intent)
+    return Best(base, i, tuple(reasons), intent, how)
+
+
+def _complete_request(
+    sentences: dict[int, Sentence], i: int, weights: dict[str, float], intro: bool,
+    found: tuple[float, str, int, str],
+) -> tuple[float, str, int, str, Sentence | None]:
+    """A weak or missing request of a sentence that names a meeting, completed by its form
+    ("Lunch tomorrow?") or by the sentence next to it; also returns that sentence."""
+    request, label, at, how = found
+    s = sentences[i]
+    if s.question and _elliptical(s):
+        return weights["strong"], "elliptical question", -1, "elliptical", None
+    borrowed, why_borrowed, lender = _borrowed_request(sentences, i, weights, intro)
+    if borrowed and request:  # "It would be great to meet. What works for you?"
+        return weights["strong"], f"{label} + {why_borrowed}", at, "borrowed+", lender
+    if borrowed:
+        return borrowed, why_borrowed, at, "borrowed", lender
+    return request, label, at, how, None
+
+
+def _kind(s: Sentence, request: float, weights: dict[str, float]) -> str:
+    """The name of the request form ``_request`` found (a feature of the trained model)."""
+    if not request:
+        return ""
+    if s.strong:
+        return "strong"
+    if s.availability:
+        return "time"
+    if s.weak:
+        return "weak+" if request >= weights["strong"] else "weak"
+    return "question"
 
 
 def _negatives(s: Sentence, anchor: int, at: int, reasons: list[str], intro: bool) -> float:
@@ -357,16 +427,37 @@ def _elliptical(s: Sentence) -> bool:
 
 def _borrowed_request(
     sentences: dict[int, Sentence], i: int, weights: dict[str, float], intro: bool
-) -> tuple[float, str]:
-    """A meeting word alone: an introduction, or a request in the sentence next to it."""
+) -> tuple[float, str, Sentence | None]:
+    """A meeting word alone: an introduction, or a request in the sentence next to it
+    (returned too: its negatives bear on the proposal)."""
     if intro:
-        return weights["strong"], "introduction proposes it"
+        return weights["strong"], "introduction proposes it", None
     for j in (i - 1, i + 1):
         n = sentences.get(j)
         asks = n is not None and (n.strong or n.availability or (n.question and n.time and n.you))
         if n is not None and asks and not n.activity:
-            return weights["weak"], "request in next sentence"
-    return 0.0, ""
+            return weights["weak"], "request in next sentence", n
+    return 0.0, "", None
+
+
+def _asks_time_next(sentences: dict[int, Sentence], i: int) -> bool:
+    """True when the sentence after ``i`` asks for the reader's time and names no meeting."""
+    n = sentences.get(i + 1)
+    return n is not None and n.availability is not None and not n.activity
+
+
+_LENT = frozenset({"past", "decline", "office", "logistics", "third_party"})
+"""Negatives of a neighbouring sentence that count when its request is borrowed: "Coffee is
+out again. Can you order two kilos?" asks for an order, not for a coffee together."""
+
+
+def _lent_negatives(lender: Sentence, reasons: list[str], intro: bool) -> float:
+    total = 0.0
+    for weight, neg, word, _ in lender.negatives:
+        if neg in _LENT and not (intro and neg == "third_party"):
+            total += weight
+            reasons.append(f'negative cue "{word}" ({neg}) in the asking sentence')
+    return total
 
 
 def _apart(spans: list[tuple[int, int, str]]) -> list[str]:
