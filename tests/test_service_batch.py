@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from daemon_support import env_for, settings_for
 from dovecot import Account
+from tcpproxy import TcpProxy
 from test_mailbox_parts import calendar, forward, html_only, with_attachment
 from test_service import drafts, make_settings, seed
 
@@ -120,6 +122,20 @@ class TestLookups:
             assert state.records("default") == []
         (report,) = run_pass(settings, dry_run=False)
         assert report.drafted == 4 and len(drafts(imap_account)) == 4
+
+
+class TestBytes:
+    def test_a_pass_never_fetches_the_attachment(
+        self, imap_account: Account, tmp_path: Path
+    ) -> None:
+        """An invitation with a 3 MB attachment is drafted from a few KB of fetched bytes."""
+        imap_account.append(retarget(with_attachment(), 0))
+        with TcpProxy(imap_account.imap_port) as proxy:
+            settings = settings_for(env_for(imap_account, tmp_path, port=proxy.port), tmp_path)
+            (report,) = run_pass(settings, dry_run=True, lookback_days=1)
+            fetched = proxy.bytes_from_server
+        assert report.seen == 1 and report.invitations == 1
+        assert fetched < 30_000  # log-in, LIST, header fields, BODYSTRUCTURE, the text parts
 
 
 class TestScanEqualsPass:
