@@ -53,6 +53,7 @@ _SIMPLE_ADDRESSES: Final = re.compile(r'[^"()\\:;]*')  # no quotes, comments or 
 _ADDRESS_HEADERS: Final = frozenset({"from", "reply-to", "to", "cc", "bcc", "resent-to",
                                      "resent-cc"})  # fmt: skip
 _CALENDAR_TYPES: Final = frozenset({"text/calendar", "application/ics"})
+_BODY_TYPES: Final = frozenset({"text/plain", "text/html", *_CALENDAR_TYPES})
 _MAX_PARTS: Final = 500
 # How much of the body is parsed, per character of text wanted: base64 (4/3) of the plain
 # part (read up to 4x max_text bytes) and of an HTML part (8x) fits, attachments behind it
@@ -585,3 +586,20 @@ def with_parts(head: Message, parts: Sequence[Part], *, max_text: int = 64 * 102
         **{**body._asdict(), "truncated": body.truncated or cut},
         defects=tuple(dict.fromkeys((*head.defects, *defects))),
     )
+
+
+def with_text(head: Message, data: bytes, *, max_text: int = 64 * 1024) -> Message:
+    """head (a single-part mail's header, read with ``read_body=False``) with its body.
+
+    data is the start of the body (``BODY[TEXT]``); its type, charset and transfer
+    encoding come from head's own Content-* fields, so the header is not parsed again.
+    """
+    ctype, params = _content_type(head.header("content-type"))
+    disposition = (head.header("content-disposition") or "").lower()
+    if ctype in _CALENDAR_TYPES or ".ics" in disposition:
+        ctype = "text/calendar"  # as _single_part: an .ics attachment is the calendar
+    elif disposition.startswith("attachment"):
+        return with_parts(head, [])  # an attached text is no text (no_text_part)
+    encoding = head.header("content-transfer-encoding") or ""
+    part = Part(data, ctype, params.get("charset"), encoding, params.get("method"), len(data))
+    return with_parts(head, [part] if ctype in _BODY_TYPES else [], max_text=max_text)

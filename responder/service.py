@@ -33,7 +33,7 @@ from responder.config import Settings
 from responder.errors import MailboxError, ParseError
 from responder.mailbox import Fetched, Mailbox
 from responder.model import Message, Skip, Tier
-from responder.parse import Part, parse_message, with_parts
+from responder.parse import Part, parse_message, with_parts, with_text
 from responder.pipeline import Core, Outcome, assess, screen, skipped
 from responder.state import Deferral, Record, State
 
@@ -99,6 +99,13 @@ def _norm(message_id: str) -> str:
 
 def _refs(msg: Message) -> list[str]:
     return [r for r in (*msg.references, *msg.in_reply_to) if r]
+
+
+def _multipart(head: Message) -> bool:
+    """Whether the body is a MIME tree (parse walks those with the stdlib parser)."""
+    return (
+        (head.header("content-type") or "").lower().lstrip().startswith(("multipart/", "message/"))
+    )
 
 
 def slim(msg: Message) -> Message:
@@ -339,8 +346,7 @@ class Pass:
         big = [
             uid
             for uid, head in heads.items()
-            if fetched[uid].size > SMALL_MAIL
-            and (head.header("content-type") or "").lower().lstrip().startswith("multipart/")
+            if fetched[uid].size > SMALL_MAIL and _multipart(head)
         ]
         plans = self.mailbox.fetch_structure(big) if big else {}
         wanted = {
@@ -351,11 +357,14 @@ class Pass:
         out: dict[int, Message | Skip] = {}
         for uid, head in heads.items():
             plan, sections = plans.get(uid), got.get(uid, {})
-            if plan is None:
-                try:
+            if plan is None and _multipart(head):
+                try:  # the MIME tree from the start of the body, as parse reads a whole mail
                     out[uid] = parse_message(fetched[uid].header + sections.get("TEXT", b""))
                 except ParseError as exc:
                     out[uid] = Skip("unparseable", str(exc))
+                continue
+            if plan is None:  # single part: the body is the text, the header is read already
+                out[uid] = with_text(head, sections.get("TEXT", b""))
                 continue
             parts = [
                 Part(sections.get(p.section, b""), p.ctype, p.charset, p.encoding, p.method, p.size)

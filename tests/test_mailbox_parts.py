@@ -11,18 +11,20 @@ import base64
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from dovecot import Account
 from tcpproxy import TcpProxy
 
-from responder.errors import MailboxError
+from responder.errors import MailboxError, ParseError
 from responder.mailbox import Mailbox, PartInfo, text_parts
 from responder.model import Message
-from responder.parse import Part, parse_message, with_parts
+from responder.parse import Part, parse_message, with_parts, with_text
 from responder.service import TEXT_LIMIT
 
 pytestmark = pytest.mark.integration
+FIXTURES = Path(__file__).parent / "fixtures"
 
 INVITE = "Hi Anna,\n\nwould you have time for a coffee next Tuesday?\n\nBest,\nTom\n"
 
@@ -269,3 +271,29 @@ class TestWithParts:
         head = parse_message(raw, read_body=False)
         assert head.subject == parse_message(raw).subject == "s"
         assert head.new_text == "" and head.defects == ()
+
+    @pytest.mark.parametrize("kind", ["guard", "classify", "parse", "pipeline"])
+    def test_single_part_reads_as_a_whole_parse(self, kind: str) -> None:
+        """with_text on the header read once gives a single-part fixture's whole-parse text."""
+        checked = 0
+        for path in sorted((FIXTURES / kind).glob("*.eml")):
+            raw = path.read_bytes()
+            try:
+                whole = parse_message(raw)
+            except ParseError:
+                continue
+            ctype = (whole.header("content-type") or "").lower().lstrip()
+            if ctype.startswith(("multipart/", "message/")):
+                continue
+            head = parse_message(raw, read_body=False)
+            ends = [p for p in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if p >= 0]
+            if not ends or "missing_header_body_separator" in whole.defects:
+                continue
+            blank = min(ends)
+            body = raw[blank + (2 if raw[blank + 1] == 10 else 3) :]
+            got = with_text(head, body)
+            fields = ("new_text", "quoted_text", "signature", "html_only", "calendar_method",
+                      "calendar_summary")  # fmt: skip
+            assert [getattr(got, f) for f in fields] == [getattr(whole, f) for f in fields], path
+            checked += 1
+        assert checked
