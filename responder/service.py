@@ -40,7 +40,7 @@ from responder.state import Deferral, Record, State
 log = structlog.get_logger("responder.service")
 # Mail decided together: a chunk's invitations share one visit to Sent and Drafts, and
 # every visit costs a re-SELECT of the work folder, which grows with the folder's size.
-BATCH = 1000
+BATCH = 2000
 # The start of the text part is enough: an invitation sits at the top of the new text, and
 # the bytes fetched (and parsed by imapclient) dominate a scan's cost (see bench/).
 TEXT_LIMIT = 16 * 1024
@@ -323,7 +323,7 @@ class Pass:
                 outcomes[uid] = Outcome(head, None, skipped(skip))
             else:
                 heads[uid] = head
-        for uid, read in self._read_texts(fetched, heads).items():
+        for uid, read in self._read_texts(fetched, heads):
             if isinstance(read, Skip):
                 outcomes[uid] = Outcome(heads[uid], None, skipped(read))
                 continue
@@ -336,8 +336,9 @@ class Pass:
 
     def _read_texts(
         self, fetched: dict[int, Fetched], heads: dict[int, Message]
-    ) -> dict[int, Message | Skip]:
-        """The whole message of each head, from as few bytes as serve.
+    ) -> Iterator[tuple[int, Message | Skip]]:
+        """The whole message of each head, from as few bytes as serve, one at a time (the
+        caller decides each and keeps only what a record needs: memory stays flat).
 
         Single-part and small mail: the start of the body (``TEXT``), which holds the text.
         Big multipart mail: its BODYSTRUCTURE, then only the text (and calendar) parts it
@@ -354,24 +355,22 @@ class Pass:
             for uid in heads
         }
         got = self.mailbox.fetch_sections(wanted, limit=TEXT_LIMIT)
-        out: dict[int, Message | Skip] = {}
         for uid, head in heads.items():
-            plan, sections = plans.get(uid), got.get(uid, {})
+            plan, sections = plans.get(uid), got.pop(uid, {})
             if plan is None and _multipart(head):
                 try:  # the MIME tree from the start of the body, as parse reads a whole mail
-                    out[uid] = parse_message(fetched[uid].header + sections.get("TEXT", b""))
+                    yield uid, parse_message(fetched[uid].header + sections.get("TEXT", b""))
                 except ParseError as exc:
-                    out[uid] = Skip("unparseable", str(exc))
+                    yield uid, Skip("unparseable", str(exc))
                 continue
             if plan is None:  # single part: the body is the text, the header is read already
-                out[uid] = with_text(head, sections.get("TEXT", b""))
+                yield uid, with_text(head, sections.get("TEXT", b""))
                 continue
             parts = [
                 Part(sections.get(p.section, b""), p.ctype, p.charset, p.encoding, p.method, p.size)
                 for p in plan
             ]
-            out[uid] = with_parts(head, parts)
-        return out
+            yield uid, with_parts(head, parts)
 
     def _look_up(
         self, folder: str, fetched: dict[int, Fetched], outcomes: dict[int, Outcome]
