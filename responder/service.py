@@ -93,6 +93,16 @@ class Found:
     drafts: set[str] = field(default_factory=set)  # draft Message-IDs already in Drafts
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A draft a dry run would have made: what the state's record of it would say."""
+
+    message_id: str | None
+    thread: str | None
+    sender: str
+    when: datetime
+
+
 def _norm(message_id: str) -> str:
     return " ".join(message_id.split())
 
@@ -153,6 +163,7 @@ class Pass:
         self.stop = stop
         # Drafts/Sent as found by an earlier pass of the same daemon (saves a LIST per pass).
         self.folders = {} if folders is None else folders
+        self._planned: list[Planned] = []  # dry run only: the drafts it would have made
         self._drafts: str | None = self.folders.get("drafts")
         self._sent: str | None = self.folders.get("sent")
 
@@ -460,10 +471,9 @@ class Pass:
         assert msg is not None
         refs = _refs(msg)
         ids = [i for i in (msg.message_id, *refs) if i]
-        made = self.state.drafted_for(self.account, msg.message_id) if msg.message_id else None
-        if made is not None:
+        if msg.message_id and self._drafted_for(msg.message_id):
             skip = Skip("already_drafted", "a draft was made for this mail before")
-        elif self.state.thread_drafted(self.account, [i for i in ids if i]) is not None:
+        elif self._thread_drafted(ids):
             skip = Skip("thread_has_draft", "this thread already has a draft")
         elif any(_norm(r) in found.answered for r in refs):
             skip = Skip("already_answered", "you wrote in this thread (found in Sent)")
@@ -504,18 +514,39 @@ class Pass:
         sender = msg.sender.email if msg.sender is not None else ""
         if acct.sender_window_days and sender:
             window = timedelta(days=acct.sender_window_days)
-            last = self.state.last_draft_to(self.account, sender, now - window)
+            last = self._last_draft_to(sender, now - window)
             if last is not None:
                 return Deferral(uid, msg.message_id, sender, "sender_window", last + window)
         if acct.daily_cap:
             local = now.astimezone(self.settings.timezone)
             midnight = datetime.combine(local.date(), time(), tzinfo=self.settings.timezone)
-            if self.state.drafts_since(self.account, midnight) >= acct.daily_cap:
+            if self._drafts_since(midnight) >= acct.daily_cap:
                 tomorrow = datetime.combine(
                     local.date() + timedelta(days=1), time(), tzinfo=self.settings.timezone
                 )
                 return Deferral(uid, msg.message_id, sender, "daily_cap", tomorrow)
         return None
+
+    # -- what the state says was drafted; a dry run adds the drafts it would have made ----
+
+    def _drafted_for(self, message_id: str) -> bool:
+        return self.state.drafted_for(self.account, message_id) is not None or any(
+            p.message_id == message_id for p in self._planned
+        )
+
+    def _thread_drafted(self, ids: Sequence[str]) -> bool:
+        return self.state.thread_drafted(self.account, ids) is not None or any(
+            p.thread in ids or p.message_id in ids for p in self._planned
+        )
+
+    def _last_draft_to(self, sender: str, since: datetime) -> datetime | None:
+        times = [p.when for p in self._planned if p.sender.lower() == sender.lower()]
+        last = self.state.last_draft_to(self.account, sender, since)
+        return max((t for t in (last, *times) if t is not None and t >= since), default=None)
+
+    def _drafts_since(self, since: datetime) -> int:
+        planned = sum(p.when >= since for p in self._planned)
+        return self.state.drafts_since(self.account, since) + planned
 
     def _defer(
         self,
@@ -606,6 +637,10 @@ class Pass:
             Row(item.uid, msg.date if msg else item.internaldate, sender, subject, outcome, result),
         )
         if self.dry_run:
+            if result in ("would draft", "exists") and msg is not None:
+                # What the real pass records here, so later mail sees the same thread,
+                # cap and sender-window answers: `scan` shows what a pass would do.
+                self._planned.append(Planned(msg.message_id, msg.thread_root, sender, self.clock()))
             return
         self.state.record(
             self.account,

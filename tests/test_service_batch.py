@@ -22,9 +22,10 @@ from test_service import drafts, make_settings, seed
 from responder.commands import run_pass, server_settings
 from responder.compose import Composer
 from responder.config import Settings
-from responder.demo import freshen
+from responder.demo import freshen, samples
 from responder.errors import MailboxError
 from responder.mailbox import FolderState, Mailbox
+from responder.parse import parse_message
 from responder.pipeline import Core
 from responder.service import Pass, Row
 from responder.state import State
@@ -160,5 +161,42 @@ class TestScanEqualsPass:
 
         assert view(shown, "would draft") == view(done, "drafted")
         made = {d["Subject"] for d in drafts(imap_account)}
+        assert len(made) == 7
         for subject in ("Coffee with the slides", "HTML only", "Invitation: Coffee"):
             assert f"Re: {subject}" in made
+
+    def test_same_thread_cap_and_window_within_one_pass(
+        self, imap_account: Account, tmp_path: Path
+    ) -> None:
+        """A dry run counts the drafts it would make: a second mail in a drafted thread, a
+        second invitation from the same sender and mail past the daily cap are held back
+        in `scan` exactly as in the pass."""
+        seed(imap_account)
+        raw = dict(samples())["01-en-coffee.eml"]
+        first = parse_message(raw).message_id
+        assert first is not None
+        now = datetime.now(UTC)
+        again = raw.replace(
+            b"Message-ID: <demo-01", b"In-Reply-To: " + first.encode() + b"\nMessage-ID: <again-01"
+        )
+        imap_account.append(freshen(again, now))
+        other = dict(samples())["02-de-kaffee-sie.eml"].replace(b"<demo-02", b"<other-02")
+        imap_account.append(freshen(other.replace(b"Subject: ", b"Subject: Noch einmal: "), now))
+        for n, make in enumerate((with_attachment, html_only, calendar)):
+            imap_account.append(retarget(make(), n))
+        settings = make_settings(
+            imap_account, tmp_path, RESPONDER_DAILY_CAP="5", RESPONDER_SENDER_WINDOW_DAYS="3"
+        )
+        shown: list[Row] = []
+        run_pass(settings, dry_run=True, lookback_days=1, on_row=shown.append)
+        done: list[Row] = []
+        run_pass(settings, dry_run=False, lookback_days=1, on_row=done.append)
+        want = [(r.uid, r.result, r.outcome.decision.skip) for r in done]
+        got = [(r.uid, "drafted" if r.result == "would draft" else r.result,
+                r.outcome.decision.skip) for r in shown]  # fmt: skip
+        assert got == want
+        results = [r.result for r in done]
+        assert results.count("drafted") == 5 and results.count("deferred") == 3
+        assert [r.outcome.decision.skip.rule for r in done if r.outcome.decision.skip].count(
+            "thread_has_draft"
+        ) == 1
