@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message as MimePart
 from email.parser import BytesParser
@@ -51,6 +53,7 @@ _SIMPLE_ADDRESSES: Final = re.compile(r'[^"()\\:;]*')  # no quotes, comments or 
 _ADDRESS_HEADERS: Final = frozenset({"from", "reply-to", "to", "cc", "bcc", "resent-to",
                                      "resent-cc"})  # fmt: skip
 _CALENDAR_TYPES: Final = frozenset({"text/calendar", "application/ics"})
+_BODY_TYPES: Final = frozenset({"text/plain", "text/html", *_CALENDAR_TYPES})
 _MAX_PARTS: Final = 500
 # How much of the body is parsed, per character of text wanted: base64 (4/3) of the plain
 # part (read up to 4x max_text bytes) and of an HTML part (8x) fits, attachments behind it
@@ -475,8 +478,12 @@ def _body(parts: _Parts, max_text: int, defects: list[str]) -> _Body:
     return _Body(split.new_text, quoted, split.signature, html_only, truncated, method, summary)
 
 
-def parse_message(raw: bytes, *, max_text: int = 64 * 1024) -> Message:
-    """Parse one mail; odd structure lands in ``defects``. ParseError only if it has no header."""
+def parse_message(raw: bytes, *, max_text: int = 64 * 1024, read_body: bool = True) -> Message:
+    """Parse one mail; odd structure lands in ``defects``. ParseError only if it has no header.
+
+    ``read_body=False`` reads the header block only (the text fields stay empty): a scan
+    screens on it and adds the body later with :func:`with_parts`.
+    """
     raw = bytes(raw)  # the same object when it is bytes already: no copy
     if not raw or raw.isspace():
         raise ParseError("empty input")
@@ -505,11 +512,13 @@ def parse_message(raw: bytes, *, max_text: int = 64 * 1024) -> Message:
 
     ctype = (first("content-type") or "").lower()
     try:
-        if ctype.startswith(("multipart/", "message/")):
+        if not read_body:
+            parts = _Parts([], [], [])
+        elif ctype.startswith(("multipart/", "message/")):
             parts = _mime_parts(raw, defects)
         else:
             parts = _single_part(raw, body_start, first)
-        body = _body(parts, max_text, defects)
+        body = _body(parts, max_text, defects) if read_body else _Body()
     except (LookupError, ValueError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         defects.append(f"body_unreadable:{type(exc).__name__}")
         body = _Body()
@@ -536,3 +545,61 @@ def parse_message(raw: bytes, *, max_text: int = 64 * 1024) -> Message:
         truncated=body.truncated,
         defects=tuple(dict.fromkeys(defects)),
     )
+
+
+@dataclass(frozen=True)
+class Part:
+    """The first bytes of one body part fetched on its own, and what BODYSTRUCTURE says of it."""
+
+    data: bytes  # still in its transfer encoding
+    ctype: str  # lower-case "text/plain"
+    charset: str | None = None
+    encoding: str = ""  # Content-Transfer-Encoding
+    method: str | None = None  # a calendar part's "method" parameter
+    size: int = 0  # the whole part's encoded size: more than len(data) means it was cut
+
+
+def with_parts(head: Message, parts: Sequence[Part], *, max_text: int = 64 * 1024) -> Message:
+    """head (from ``parse_message(header, read_body=False)``) with its text read from parts.
+
+    The parts are the text/plain and text/html parts (in that order of preference) and any
+    calendar part, chosen from the server's BODYSTRUCTURE; no MIME tree is parsed here.
+    """
+    defects: list[str] = []
+    found = _Parts([], [], [])
+    for part in parts:
+        leaf = _Leaf(
+            part.ctype,
+            part.charset,
+            part.method,
+            functools.partial(_transfer_decode, part.data, part.encoding),
+        )
+        (found.calendars if part.ctype in _CALENDAR_TYPES else found.texts).append(leaf)
+    try:
+        body = _body(found, max_text, defects)
+    except (LookupError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        defects.append(f"body_unreadable:{type(exc).__name__}")
+        body = _Body()
+    cut = any(p.size > len(p.data) for p in parts if p.ctype not in _CALENDAR_TYPES)
+    return dataclasses.replace(
+        head,
+        **{**body._asdict(), "truncated": body.truncated or cut},
+        defects=tuple(dict.fromkeys((*head.defects, *defects))),
+    )
+
+
+def with_text(head: Message, data: bytes, *, max_text: int = 64 * 1024) -> Message:
+    """head (a single-part mail's header, read with ``read_body=False``) with its body.
+
+    data is the start of the body (``BODY[TEXT]``); its type, charset and transfer
+    encoding come from head's own Content-* fields, so the header is not parsed again.
+    """
+    ctype, params = _content_type(head.header("content-type"))
+    disposition = (head.header("content-disposition") or "").lower()
+    if ctype in _CALENDAR_TYPES or ".ics" in disposition:
+        ctype = "text/calendar"  # as _single_part: an .ics attachment is the calendar
+    elif disposition.startswith("attachment"):
+        return with_parts(head, [])  # an attached text is no text (no_text_part)
+    encoding = head.header("content-transfer-encoding") or ""
+    part = Part(data, ctype, params.get("charset"), encoding, params.get("method"), len(data))
+    return with_parts(head, [part] if ctype in _BODY_TYPES else [], max_text=max_text)

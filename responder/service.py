@@ -1,10 +1,12 @@
 """One pass over an account: the single place where I/O meets the pure core.
 
-Order of work per message, chosen so that a crash at any point neither loses an invitation
-nor doubles a draft: decide (pure) → look in Drafts for the draft's recomputed Message-ID →
-APPEND only if absent → record the decision and advance the folder mark in one SQLite
-transaction. A crash after APPEND and before the commit redoes the message next pass, finds
-the draft, and records it without a second APPEND.
+Order of work, chosen so that a crash at any point neither loses an invitation nor doubles
+a draft: decide a chunk of mail (pure) → look in Drafts for its drafts' recomputed
+Message-IDs (and in Sent for its senders and threads), one visit for the whole chunk →
+then per message: APPEND only if absent (an APPEND of this chunk counts as present) →
+record the decision and advance the folder mark in one SQLite transaction. A crash after
+APPEND and before the commit redoes the message next pass, finds the draft, and records it
+without a second APPEND.
 
 Mail held back by the daily cap or the per-sender window is *deferred*, not decided: it is
 stored with its reason and a time to look again, the folder mark moves on, and every later
@@ -14,6 +16,8 @@ finishes the message in hand and returns; the rest waits for the next pass.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 import threading
 from collections import Counter
@@ -30,15 +34,20 @@ from responder.config import Settings
 from responder.errors import MailboxError, ParseError
 from responder.mailbox import Fetched, Mailbox
 from responder.model import Message, Skip, Tier
-from responder.parse import parse_message
+from responder.parse import Part, parse_message, with_parts, with_text
 from responder.pipeline import Core, Outcome, assess, screen, skipped
 from responder.state import Deferral, Record, State
 
 log = structlog.get_logger("responder.service")
-BATCH = 200
-# The start of the body is enough: an invitation sits at the top of the new text, and the
-# bytes fetched (and parsed by imapclient) dominate a scan's cost (see bench/).
+# Mail decided together: a chunk's invitations share one visit to Sent and Drafts, and
+# every visit costs a re-SELECT of the work folder, which grows with the folder's size.
+BATCH = 2000
+# The start of the text part is enough: an invitation sits at the top of the new text, and
+# the bytes fetched (and parsed by imapclient) dominate a scan's cost (see bench/).
 TEXT_LIMIT = 16 * 1024
+# Mail up to this size is read from the start of its whole body: that is about as many
+# bytes as its text part alone, and saves asking for its BODYSTRUCTURE.
+SMALL_MAIL = 2 * TEXT_LIMIT
 _QUOTED = re.compile(r'"[^"]*"')
 _warnings = Throttle(window=3600)
 
@@ -75,6 +84,57 @@ class PassReport:
     rows: list[Row] = field(default_factory=list)
     first_pass: bool = False
     interrupted: bool = False  # a stop request ended the pass early
+
+
+@dataclass
+class Found:
+    """What one visit to Sent and Drafts found for a chunk's invitations (normalised ids)."""
+
+    answered: set[str] = field(default_factory=set)  # thread ids the user wrote in (Sent)
+    drafts: set[str] = field(default_factory=set)  # draft Message-IDs already in Drafts
+
+
+@dataclass
+class Rehearsal:
+    """The drafts a dry run would have made, kept as the state's records of them would
+    answer the thread, cap and sender-window questions (sets and a sorted list: O(1) and
+    O(log n) per question, however many invitations a scan meets)."""
+
+    ids: set[str] = field(default_factory=set)  # Message-IDs of the mail answered
+    threads: set[str] = field(default_factory=set)  # their thread roots and Message-IDs
+    last_to: dict[str, datetime] = field(default_factory=dict)  # sender (lower case) → when
+    times: list[datetime] = field(default_factory=list)  # sorted
+
+    def add(self, message_id: str | None, thread: str | None, sender: str, when: datetime) -> None:
+        if message_id:
+            self.ids.add(message_id)
+        self.threads.update(t for t in (thread, message_id) if t)
+        key = sender.lower()
+        self.last_to[key] = max(when, self.last_to.get(key, when))
+        bisect.insort(self.times, when)
+
+    def since(self, when: datetime) -> int:
+        return len(self.times) - bisect.bisect_left(self.times, when)
+
+
+def _norm(message_id: str) -> str:
+    return " ".join(message_id.split())
+
+
+def _refs(msg: Message) -> list[str]:
+    return [r for r in (*msg.references, *msg.in_reply_to) if r]
+
+
+def _multipart(head: Message) -> bool:
+    """Whether the body is a MIME tree (parse walks those with the stdlib parser)."""
+    return (
+        (head.header("content-type") or "").lower().lstrip().startswith(("multipart/", "message/"))
+    )
+
+
+def slim(msg: Message) -> Message:
+    """msg without its text: what a record, a row and the log need of a mail not drafted."""
+    return dataclasses.replace(msg, new_text="", quoted_text="", signature="")
 
 
 Clock = Callable[[], datetime]
@@ -117,6 +177,7 @@ class Pass:
         self.stop = stop
         # Drafts/Sent as found by an earlier pass of the same daemon (saves a LIST per pass).
         self.folders = {} if folders is None else folders
+        self._planned = Rehearsal()  # dry run only: the drafts it would have made
         self._drafts: str | None = self.folders.get("drafts")
         self._sent: str | None = self.folders.get("sent")
 
@@ -241,85 +302,156 @@ class Pass:
         *,
         deferred: set[int],
     ) -> None:
+        """Decide a chunk (pure), ask Sent and Drafts for all of it in one visit, then act
+        on each mail in UID order, committing each before the next."""
         fetched = {f.uid: f for f in self.mailbox.fetch_headers(uids)}
         gone = sorted(deferred.intersection(uids) - set(fetched))
         if gone and not self.dry_run:
             # Deferred mail the user deleted or moved: nothing left to decide.
             log.info("deferred_gone", account=self.account, folder=folder, uids=gone)
             self.state.drop_deferred(self.account, folder, uidvalidity, gone)
-        now = self.clock()
-        heads: dict[int, tuple[Message | None, Skip | None]] = {}
-        for uid, item in fetched.items():
-            try:
-                head = parse_message(item.header)
-            except ParseError as exc:
-                heads[uid] = (None, Skip("unparseable", str(exc)))
-                continue
-            heads[uid] = (
-                head,
-                screen(
-                    self.core,
-                    head,
-                    now=now,
-                    internaldate=item.internaldate,
-                    folder=folder,
-                    flags=item.flags,
-                ),
-            )
-        wanted = [uid for uid, (_, skip) in heads.items() if skip is None]
-        texts = self.mailbox.fetch_text(wanted, limit=TEXT_LIMIT) if wanted else {}
+        outcomes = self._decide_all(folder, fetched, self.clock())
+        if self.stopping:
+            report.interrupted = True
+            return
+        found = self._look_up(folder, fetched, outcomes)
         for n, uid in enumerate(sorted(fetched)):
             if self.stopping:
                 report.interrupted = True
                 return
             if n:
                 faults.point("mid_batch")  # the message before is committed, this one not
-            item = fetched[uid]
-            parsed_head, skip = heads[uid]
             report.seen += 1
-            if skip is not None:
-                self._finish(
-                    folder,
-                    uidvalidity,
-                    item,
-                    Outcome(parsed_head, None, skipped(skip)),
-                    None,
-                    report,
-                )
-                continue
+            self._one(folder, uidvalidity, fetched[uid], outcomes.pop(uid), found, report)
+
+    def _decide_all(
+        self, folder: str, fetched: dict[int, Fetched], now: datetime
+    ) -> dict[int, Outcome]:
+        """Screen every header; fetch and read the text of the mail that passes; decide."""
+        outcomes: dict[int, Outcome] = {}
+        heads: dict[int, Message] = {}
+        for uid, item in fetched.items():
             try:
-                full = parse_message(item.header + texts.get(uid, b""))
+                head = parse_message(item.header, read_body=False)
             except ParseError as exc:
-                outcome = Outcome(parsed_head, None, skipped(Skip("unparseable", str(exc))))
-                self._finish(folder, uidvalidity, item, outcome, None, report)
+                outcomes[uid] = Outcome(None, None, skipped(Skip("unparseable", str(exc))))
                 continue
-            self._one(folder, uidvalidity, item, full, report)
+            skip = screen(
+                self.core,
+                head,
+                now=now,
+                internaldate=item.internaldate,
+                folder=folder,
+                flags=item.flags,
+            )
+            if skip is not None:
+                outcomes[uid] = Outcome(head, None, skipped(skip))
+            else:
+                heads[uid] = head
+        for uid, read in self._read_texts(fetched, heads):
+            if isinstance(read, Skip):
+                outcomes[uid] = Outcome(heads[uid], None, skipped(read))
+                continue
+            outcome = self._decide(folder, fetched[uid], read, now, known=False)
+            if not outcome.decision.draft and outcome.message is not None:
+                # Only drafts need the text again: the rest keeps what a record needs.
+                outcome = Outcome(slim(outcome.message), outcome.verdict, outcome.decision)
+            outcomes[uid] = outcome
+        return outcomes
+
+    def _read_texts(
+        self, fetched: dict[int, Fetched], heads: dict[int, Message]
+    ) -> Iterator[tuple[int, Message | Skip]]:
+        """The whole message of each head, from as few bytes as serve, one at a time (the
+        caller decides each and keeps only what a record needs: memory stays flat).
+
+        Single-part and small mail: the start of the body (``TEXT``), which holds the text.
+        Big multipart mail: its BODYSTRUCTURE, then only the text (and calendar) parts it
+        names, never an attachment; an odd structure falls back to the start of the body.
+        """
+        big = [
+            uid
+            for uid, head in heads.items()
+            if fetched[uid].size > SMALL_MAIL and _multipart(head)
+        ]
+        plans = self.mailbox.fetch_structure(big) if big else {}
+        wanted = {
+            uid: ("TEXT",) if (plan := plans.get(uid)) is None else tuple(p.section for p in plan)
+            for uid in heads
+        }
+        got = self.mailbox.fetch_sections(wanted, limit=TEXT_LIMIT)
+        for uid, head in heads.items():
+            plan, sections = plans.get(uid), got.pop(uid, {})
+            if plan is None and _multipart(head):
+                try:  # the MIME tree from the start of the body, as parse reads a whole mail
+                    yield uid, parse_message(fetched[uid].header + sections.get("TEXT", b""))
+                except ParseError as exc:
+                    yield uid, Skip("unparseable", str(exc))
+                continue
+            if plan is None:  # single part: the body is the text, the header is read already
+                yield uid, with_text(head, sections.get("TEXT", b""))
+                continue
+            parts = [
+                Part(sections.get(p.section, b""), p.ctype, p.charset, p.encoding, p.method, p.size)
+                for p in plan
+            ]
+            yield uid, with_parts(head, parts)
+
+    def _look_up(
+        self, folder: str, fetched: dict[int, Fetched], outcomes: dict[int, Outcome]
+    ) -> Found:
+        """Everything the chunk's invitations need from Sent and Drafts, in one visit.
+
+        A server error here propagates (the pass is retried): it must never be mistaken for
+        a problem with a mail. Asked only when the chunk has invitations.
+        """
+        found = Found()
+        drafting = [uid for uid, o in outcomes.items() if o.decision.draft]
+        if not drafting:
+            return found
+        with self.mailbox.visit():
+            sent = self.sent
+            unknown = {
+                uid: o.message.sender.email
+                for uid in drafting
+                if (o := outcomes[uid]).decision.tier is Tier.UNKNOWN
+                and o.message is not None
+                and o.message.sender is not None
+            }
+            if sent is not None and unknown:
+                # Mail the user wrote to the sender makes a known correspondent.
+                known = {a for a in set(unknown.values()) if self.mailbox.has_mail_to(sent, a)}
+                now = self.clock()
+                for uid, address in unknown.items():
+                    message = outcomes[uid].message
+                    if address in known and message is not None:
+                        outcomes[uid] = self._decide(folder, fetched[uid], message, now, known=True)
+            messages = [m for uid in drafting if (m := outcomes[uid].message) is not None]
+            refs = {r for m in messages for r in _refs(m)}
+            if sent is not None and refs:
+                found.answered = self.mailbox.message_ids_in(sent, sorted(refs))
+            draft_ids = {self.composer.draft_id(m) for m in messages}
+            found.drafts = self.mailbox.message_ids_in(self.drafts, sorted(draft_ids))
+        return found
 
     def _one(
-        self, folder: str, uidvalidity: int, item: Fetched, message: Message, report: PassReport
+        self,
+        folder: str,
+        uidvalidity: int,
+        item: Fetched,
+        outcome: Outcome,
+        found: Found,
+        report: PassReport,
     ) -> None:
         now = self.clock()
-        outcome = self._decide(folder, item, message, now, known=False)
-        sender = message.sender
-        if (
-            outcome.decision.draft
-            and outcome.decision.tier is Tier.UNKNOWN
-            and sender is not None
-            and self.sent is not None
-            and self.mailbox.has_mail_to(self.sent, sender.email)
-        ):
-            # Asked only for an invitation from an unknown sender: the search costs a folder
-            # switch, which grows with the mailbox. A server error here propagates (the pass
-            # is retried); it must never be mistaken for a problem with the mail.
-            outcome = self._decide(folder, item, message, now, known=True)
         if outcome.decision.draft:
             report.invitations += 1
-            outcome = self._thread_checks(outcome)
+            outcome = self._thread_checks(outcome, found)
         draft_id = None
         result = "skipped"
         hold: Deferral | None = None
         if outcome.decision.draft:
-            draft_id, result, hold = self._draft(outcome, now, item.uid)
+            draft_id, result, hold = self._draft(outcome, now, item.uid, found)
         if hold is not None:
             self._defer(folder, uidvalidity, item, outcome, hold, report)
             return
@@ -343,18 +475,21 @@ class Pass:
             log.exception("message_failed", account=self.account, folder=folder, uid=item.uid)
             return Outcome(message, None, skipped(Skip("internal_error", type(exc).__name__)))
 
-    def _thread_checks(self, outcome: Outcome) -> Outcome:
-        """At most one draft per thread; none where the user already wrote in the thread."""
+    def _thread_checks(self, outcome: Outcome, found: Found) -> Outcome:
+        """At most one draft per thread; none where the user already wrote in the thread.
+
+        The state is asked now, mail by mail, so a draft committed for an earlier mail of
+        the same chunk counts; Sent was asked for the whole chunk in ``_look_up``.
+        """
         msg = outcome.message
         assert msg is not None
-        refs = [r for r in (*msg.references, *msg.in_reply_to) if r]
+        refs = _refs(msg)
         ids = [i for i in (msg.message_id, *refs) if i]
-        made = self.state.drafted_for(self.account, msg.message_id) if msg.message_id else None
-        if made is not None:
+        if msg.message_id and self._drafted_for(msg.message_id):
             skip = Skip("already_drafted", "a draft was made for this mail before")
-        elif self.state.thread_drafted(self.account, [i for i in ids if i]) is not None:
+        elif self._thread_drafted(ids):
             skip = Skip("thread_has_draft", "this thread already has a draft")
-        elif refs and self.sent is not None and self.mailbox.any_message_id(self.sent, refs):
+        elif any(_norm(r) in found.answered for r in refs):
             skip = Skip("already_answered", "you wrote in this thread (found in Sent)")
         else:
             return outcome
@@ -366,11 +501,13 @@ class Pass:
             ),
         )
 
-    def _draft(self, outcome: Outcome, now: datetime, uid: int) -> tuple[str, str, Deferral | None]:
+    def _draft(
+        self, outcome: Outcome, now: datetime, uid: int, found: Found
+    ) -> tuple[str, str, Deferral | None]:
         msg = outcome.message
         assert msg is not None
         draft_id = self.composer.draft_id(msg)
-        if self.mailbox.has_message_id(self.drafts, draft_id):
+        if _norm(draft_id) in found.drafts:
             log.info("draft_exists", account=self.account, draft_id=draft_id)
             return draft_id, "exists", None
         hold = self._hold_back(msg, now, uid)
@@ -381,6 +518,7 @@ class Pass:
         data = self.composer.compose(outcome, now=now)
         flags = ["\\Draft"] if self.settings.drafts_unread else ["\\Draft", "\\Seen"]
         self.mailbox.append(self.drafts, data, flags=flags, when=now)
+        found.drafts.add(_norm(draft_id))  # a later mail of the chunk with the same id
         faults.point("after_append")  # APPENDed, not yet committed: the crash tests aim here
         return draft_id, "drafted", None
 
@@ -390,18 +528,36 @@ class Pass:
         sender = msg.sender.email if msg.sender is not None else ""
         if acct.sender_window_days and sender:
             window = timedelta(days=acct.sender_window_days)
-            last = self.state.last_draft_to(self.account, sender, now - window)
+            last = self._last_draft_to(sender, now - window)
             if last is not None:
                 return Deferral(uid, msg.message_id, sender, "sender_window", last + window)
         if acct.daily_cap:
             local = now.astimezone(self.settings.timezone)
             midnight = datetime.combine(local.date(), time(), tzinfo=self.settings.timezone)
-            if self.state.drafts_since(self.account, midnight) >= acct.daily_cap:
+            if self._drafts_since(midnight) >= acct.daily_cap:
                 tomorrow = datetime.combine(
                     local.date() + timedelta(days=1), time(), tzinfo=self.settings.timezone
                 )
                 return Deferral(uid, msg.message_id, sender, "daily_cap", tomorrow)
         return None
+
+    # -- what the state says was drafted; a dry run adds the drafts it would have made ----
+
+    def _drafted_for(self, message_id: str) -> bool:
+        planned = message_id in self._planned.ids
+        return planned or self.state.drafted_for(self.account, message_id) is not None
+
+    def _thread_drafted(self, ids: Sequence[str]) -> bool:
+        planned = any(i in self._planned.threads for i in ids)
+        return planned or self.state.thread_drafted(self.account, ids) is not None
+
+    def _last_draft_to(self, sender: str, since: datetime) -> datetime | None:
+        planned = self._planned.last_to.get(sender.lower())
+        last = self.state.last_draft_to(self.account, sender, since)
+        return max((t for t in (last, planned) if t is not None and t >= since), default=None)
+
+    def _drafts_since(self, since: datetime) -> int:
+        return self.state.drafts_since(self.account, since) + self._planned.since(since)
 
     def _defer(
         self,
@@ -492,6 +648,10 @@ class Pass:
             Row(item.uid, msg.date if msg else item.internaldate, sender, subject, outcome, result),
         )
         if self.dry_run:
+            if result in ("would draft", "exists") and msg is not None:
+                # What the real pass records here, so later mail sees the same thread,
+                # cap and sender-window answers: `scan` shows what a pass would do.
+                self._planned.add(msg.message_id, msg.thread_root, sender, self.clock())
             return
         self.state.record(
             self.account,

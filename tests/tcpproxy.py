@@ -7,7 +7,8 @@ both directions (the sockets stay open: a NAT box or a dead link looks like this
 the moment the client sends those bytes (``from_server=True``: the server), before they are
 forwarded — a pass hangs exactly there, repeatably; ``drop()`` closes every open
 connection at once (RST) — new ones still connect; ``refuse()``/``accept()`` make new
-connections fail or work. Only threads and sockets, no dependencies.
+connections fail or work; ``bytes_from_server`` counts the bytes the server sent (what a client
+fetched). Only threads and sockets, no dependencies.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self.connections = 0  # accepted so far
+        self.bytes_from_server = 0  # bytes forwarded from the server to clients so far
         self._thread = threading.Thread(target=self._accept_loop, daemon=True, name="proxy")
         self._thread.start()
 
@@ -149,6 +151,8 @@ class TcpProxy:
                     self._flowing.clear()
                     self._flowing.wait()
                 dst.sendall(data)
+                if not from_client:
+                    self.bytes_from_server += len(data)
         except (OSError, ValueError):
             pass
         finally:
