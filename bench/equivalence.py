@@ -110,13 +110,14 @@ def main() -> int:
             row = json.loads(line)
             before[row.pop("mail")] = row
     changed = 0
-    for key in sorted(before.keys() | rows.keys()):
-        old, new = before.get(key, {}), rows.get(key, {})
+    added = rows.keys() - before.keys()  # fixtures added since the snapshot: nothing to diff
+    for key in sorted(before.keys()):
+        old, new = before[key], rows.get(key, {})
         for field in sorted(old.keys() | new.keys()):
             if old.get(field) != new.get(field):
                 changed += 1
                 print(f"{key} {field}:\n  before: {old.get(field)}\n  after:  {new.get(field)}")
-    print(f"{len(rows)} mails compared, {changed} results changed")
+    print(f"{len(rows) - len(added)} mails compared ({len(added)} new), {changed} results changed")
     return 1 if changed else 0
 
 

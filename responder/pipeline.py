@@ -18,7 +18,7 @@ from responder.config import PolicySettings, Settings
 from responder.cues import Lexicon, load_lexicon
 from responder.errors import ParseError
 from responder.model import Address, Decision, Identity, Message, Signal, Skip, Tier, Verdict
-from responder.parse import parse_message
+from responder.parse import Head
 from responder.policy import decide
 from responder.tiers import Contacts, load_contacts, resolve_tier
 
@@ -113,6 +113,12 @@ def screen(
     )
 
 
+_BEFORE_BODY = frozenset(
+    ("too_old", "answered", "draft", *guard.SKIP_RULES[: guard.SKIP_RULES.index("calendar_reply")])
+)
+"""Skips decided before the one rule that reads the body (a calendar's METHOD)."""
+
+
 def assess(
     core: Core,
     mail: bytes | Message,
@@ -123,15 +129,29 @@ def assess(
     flags: Collection[str] = (),
     known_correspondent: bool = False,
 ) -> Outcome:
-    """parse → screen (age, guard) → classify → tier → decide, for raw bytes or a parsed mail."""
+    """parse → screen (age, guard) → classify → tier → decide, for raw bytes or a parsed mail.
+
+    Raw bytes are screened on their header first; a mail skipped there is never read
+    further (its Outcome's message then holds the header alone), unless it may hold a
+    calendar part whose METHOD the guard would see first.
+    """
+    def screened(message: Message) -> Skip | None:
+        return screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
+
     if isinstance(mail, Message):
         message = mail
+        skip = screened(message)
     else:
         try:
-            message = parse_message(mail)
+            head = Head(mail)
         except ParseError as exc:
             return Outcome(None, None, skipped(Skip("unparseable", str(exc))))
-    skip = screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
+        skip = screened(head.message)
+        if skip is not None and (skip.rule in _BEFORE_BODY or not head.may_hold_calendar()):
+            return Outcome(head.message, None, skipped(skip))  # the body cannot change this
+        message = head.full()
+        if message.calendar_method is not None:
+            skip = screened(message)
     if skip is not None:
         return Outcome(message, None, skipped(skip))
     verdict = classify(message, lexicon=core.lexicon)
