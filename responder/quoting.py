@@ -12,8 +12,9 @@ a language or a client's phrasing is a data change.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -230,22 +231,23 @@ def _next_content(lines: Sequence[str], start: int) -> int:
     return i
 
 
-def _candidate_lines(text: str) -> list[int]:
+def _candidate_lines(text: str) -> Iterator[int]:
     """Indices of lines worth a closer look, in order, each once.
 
     Kept loose (a candidate is only a candidate, the patterns decide) and found with two
-    fast scans over ``"\\n" + text + "\\n"``, so most lines never reach Python code.
+    fast scans over ``"\\n" + text + "\\n"``, so most lines never reach Python code. Lazy:
+    once the history starts, the quoted mail below it is never scanned.
     """
     padded = f"\n{text}\n"
-    offsets = [m.start() for m in _CANDIDATE_START.finditer(padded)]  # at the line's "\n"
-    offsets += [padded.rfind("\n", 0, m.start()) for m in _CANDIDATE_END.finditer(padded)]
-    lines: dict[int, None] = {}
-    line, offset = 0, 0
-    for start in sorted(offsets):
+    starts = (m.start() for m in _CANDIDATE_START.finditer(padded))  # at the line's "\n"
+    ends = (padded.rfind("\n", 0, m.start()) for m in _CANDIDATE_END.finditer(padded))
+    line, offset, last = 0, 0, -1
+    for start in heapq.merge(starts, ends):  # both ascending
         line += padded.count("\n", offset, start)
         offset = start
-        lines[line] = None
-    return list(lines)
+        if line != last:
+            yield line
+            last = line
 
 
 def _attribution_start(lines: Sequence[str], i: int, pattern: re.Pattern[str]) -> int | None:
