@@ -20,14 +20,13 @@ import codecs
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import Message as MimePart
 from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from responder.errors import ParseError
 from responder.htmltext import html_to_text
@@ -546,7 +545,9 @@ class Head:
     mail it skips never pays for body decoding, HTML conversion or quote splitting.
     """
 
-    __slots__ = ("_body_start", "_date", "_defects", "_max_text", "_message", "_raw", "_values")
+    __slots__ = (
+        "_body_start", "_date", "_defects", "_fields", "_max_text", "_message", "_raw", "_values"
+    )
 
     def __init__(self, raw: bytes, *, max_text: int = 64 * 1024) -> None:
         raw = bytes(raw)  # the same object when it is bytes already: no copy
@@ -581,21 +582,22 @@ class Head:
             return parse_addresses(found) if found else ()
 
         message_ids = _ids(values.get("message-id", ()))
+        self._fields: dict[str, Any] = {
+            "message_id": message_ids[0] if message_ids else None,
+            "subject": self.first("subject") or "",
+            "from_": addresses("from"),
+            "reply_to": addresses("reply-to"),
+            "to": addresses("to"),
+            "cc": addresses("cc"),
+            "bcc": addresses("bcc"),
+            "resent_to": addresses("resent-to", "resent-cc"),
+            "date": self._date[0],
+            "in_reply_to": _ids(values.get("in-reply-to", ())),
+            "references": _ids(values.get("references", ())),
+            "headers": MappingProxyType({k: tuple(v) for k, v in values.items()}),
+        }
         self._message = Message(
-            message_id=message_ids[0] if message_ids else None,
-            subject=self.first("subject") or "",
-            from_=addresses("from"),
-            reply_to=addresses("reply-to"),
-            to=addresses("to"),
-            cc=addresses("cc"),
-            bcc=addresses("bcc"),
-            resent_to=addresses("resent-to", "resent-cc"),
-            date=self._date[0],
-            in_reply_to=_ids(values.get("in-reply-to", ())),
-            references=_ids(values.get("references", ())),
-            headers=MappingProxyType({k: tuple(v) for k, v in values.items()}),
-            new_text="",
-            defects=tuple(dict.fromkeys((*defects, *self._date[1]))),
+            **self._fields, new_text="", defects=tuple(dict.fromkeys((*defects, *self._date[1])))
         )
 
     def first(self, name: str) -> str | None:
@@ -634,8 +636,8 @@ class Head:
             defects.append(f"body_unreadable:{type(exc).__name__}")
             body = _Body()
         defects.extend(self._date[1])
-        return replace(
-            self._message,
+        return Message(
+            **self._fields,
             new_text=body.new_text,
             quoted_text=body.quoted_text,
             signature=body.signature,
