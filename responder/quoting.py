@@ -183,7 +183,9 @@ _ALL_KEYS: Final = _FROM_KEYS | _OTHER_KEYS
 _HEADER_LINE: Final = re.compile(r"^[ \t]*[*_]{0,2}([A-Za-z-]{2,10})[*_]{0,2}[ \t]*:")
 _RULE_LINE: Final = re.compile(r"^[ \t]*(?:[_*=~-][ \t]*){5,}$")  # ____ / ***** / -----
 _MBOX_FROM: Final = re.compile(r"^>+From ")
-_SIG_DASHES: Final = re.compile(r"^--( ?)$", re.MULTILINE)
+# "--" or "-- " alone on a line, matched in "\n" + text (a leading line break lets the
+# engine jump from line to line); the match starts where the line does in text.
+_SIG_DASHES: Final = re.compile(r"\n--( ?)(?=\n|\Z)")
 # Lines worth a closer look; everything else is new text without further ado. Kept loose:
 # a candidate is only a candidate, the patterns above decide.
 _CANDIDATE_START: Final = re.compile(
@@ -398,13 +400,13 @@ def _disclaimer_start(text: str, padded: str, end: int) -> int | None:
 def _signature_start(text: str) -> int:
     """Offset where the signature of the new text begins (len(text) if none)."""
     best = len(text)
-    for m in _SIG_DASHES.finditer(text):
+    padded = "\n" + text
+    for m in _SIG_DASHES.finditer(padded):
         if not text[: m.start()].strip():
             continue  # nothing above it: keep the text rather than call it all signature
         if m.group(1) or _lines_after(text, m.start()) <= _BARE_DASHES_TAIL:
             best = m.start()
         break
-    padded = "\n" + text
     footer = _MOBILE.search(padded, _tail_start(padded, _FOOTER_TAIL), best + 1)
     if footer:
         best = footer.start()
