@@ -117,6 +117,14 @@ class TestScreen:
         decision = assess(me, raw.read_bytes(), now=datetime(2024, 3, 13, tzinfo=UTC)).decision
         assert decision.skip is not None and decision.skip.rule == "calendar_reply"
 
+    def test_calendar_with_encoded_file_name(self) -> None:
+        """An .ics attachment whose name is RFC 2231 percent-encoded is still found behind a
+        bulk header: the cheap look at the bytes errs towards reading the body."""
+        raw = (ROOT / "tests" / "fixtures" / "pipeline" / "calendar_cancel_encoded_name_nb.eml")
+        me = core(identity=Identity("Anna Berg", "anna.berg@example.com"))
+        decision = assess(me, raw.read_bytes(), now=datetime(2024, 3, 13, tzinfo=UTC)).decision
+        assert decision.skip is not None and decision.skip.rule == "calendar_reply"
+
     def test_header_skip_same_as_whole_mail(self) -> None:
         """Mail the header already rules out gets the decision its parsed whole would get."""
         guard_dir = ROOT / "tests" / "fixtures" / "guard"
