@@ -8,6 +8,7 @@ pass would do.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from responder.config import PolicySettings, Settings
 from responder.cues import Lexicon, load_lexicon
 from responder.errors import ParseError
 from responder.model import Address, Decision, Identity, Message, Signal, Skip, Tier, Verdict
-from responder.parse import parse_message
+from responder.parse import Head
 from responder.policy import decide
 from responder.tiers import Contacts, load_contacts, resolve_tier
 
@@ -38,7 +39,14 @@ class Core:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, contacts: Contacts | None = None) -> Core:
-        return cls(
+        """The core for ``settings``; what it holds lives as long as the process.
+
+        The lexicon's phrase trie and tables are tens of thousands of objects that never
+        die, so they are moved out of the cyclic collector's sight (``gc.freeze``): its
+        full collections would otherwise walk them again and again, some 10% of a mail's
+        cost. Objects made later are collected as usual.
+        """
+        core = cls(
             identity=settings.identity,
             contacts=contacts if contacts is not None else load_contacts(settings.contacts_file),
             policy=settings.policy,
@@ -47,6 +55,8 @@ class Core:
             max_age=timedelta(days=settings.max_age_days),
             require_return_path=settings.require_return_path,
         )
+        gc.freeze()
+        return core
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,12 @@ def screen(
     )
 
 
+_BEFORE_BODY = frozenset(
+    ("too_old", "answered", "draft", *guard.SKIP_RULES[: guard.SKIP_RULES.index("calendar_reply")])
+)
+"""Skips decided before the one rule that reads the body (a calendar's METHOD)."""
+
+
 def assess(
     core: Core,
     mail: bytes | Message,
@@ -123,15 +139,29 @@ def assess(
     flags: Collection[str] = (),
     known_correspondent: bool = False,
 ) -> Outcome:
-    """parse → screen (age, guard) → classify → tier → decide, for raw bytes or a parsed mail."""
+    """parse → screen (age, guard) → classify → tier → decide, for raw bytes or a parsed mail.
+
+    Raw bytes are screened on their header first; a mail skipped there is never read
+    further (its Outcome's message then holds the header alone), unless it may hold a
+    calendar part whose METHOD the guard would see first.
+    """
+    def screened(message: Message) -> Skip | None:
+        return screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
+
     if isinstance(mail, Message):
         message = mail
+        skip = screened(message)
     else:
         try:
-            message = parse_message(mail)
+            head = Head(mail)
         except ParseError as exc:
             return Outcome(None, None, skipped(Skip("unparseable", str(exc))))
-    skip = screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
+        skip = screened(head.message)
+        if skip is not None and (skip.rule in _BEFORE_BODY or not head.may_hold_calendar()):
+            return Outcome(head.message, None, skipped(skip))  # the body cannot change this
+        message = head.full()
+        if message.calendar_method is not None:
+            skip = screened(message)
     if skip is not None:
         return Outcome(message, None, skipped(skip))
     verdict = classify(message, lexicon=core.lexicon)

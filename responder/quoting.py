@@ -12,8 +12,9 @@ a language or a client's phrasing is a data change.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -182,7 +183,9 @@ _ALL_KEYS: Final = _FROM_KEYS | _OTHER_KEYS
 _HEADER_LINE: Final = re.compile(r"^[ \t]*[*_]{0,2}([A-Za-z-]{2,10})[*_]{0,2}[ \t]*:")
 _RULE_LINE: Final = re.compile(r"^[ \t]*(?:[_*=~-][ \t]*){5,}$")  # ____ / ***** / -----
 _MBOX_FROM: Final = re.compile(r"^>+From ")
-_SIG_DASHES: Final = re.compile(r"^--( ?)$", re.MULTILINE)
+# "--" or "-- " alone on a line, matched in "\n" + text (a leading line break lets the
+# engine jump from line to line); the match starts where the line does in text.
+_SIG_DASHES: Final = re.compile(r"\n--( ?)(?=\n|\Z)")
 # Lines worth a closer look; everything else is new text without further ado. Kept loose:
 # a candidate is only a candidate, the patterns above decide.
 _CANDIDATE_START: Final = re.compile(
@@ -230,22 +233,23 @@ def _next_content(lines: Sequence[str], start: int) -> int:
     return i
 
 
-def _candidate_lines(text: str) -> list[int]:
+def _candidate_lines(text: str) -> Iterator[int]:
     """Indices of lines worth a closer look, in order, each once.
 
     Kept loose (a candidate is only a candidate, the patterns decide) and found with two
-    fast scans over ``"\\n" + text + "\\n"``, so most lines never reach Python code.
+    fast scans over ``"\\n" + text + "\\n"``, so most lines never reach Python code. Lazy:
+    once the history starts, the quoted mail below it is never scanned.
     """
     padded = f"\n{text}\n"
-    offsets = [m.start() for m in _CANDIDATE_START.finditer(padded)]  # at the line's "\n"
-    offsets += [padded.rfind("\n", 0, m.start()) for m in _CANDIDATE_END.finditer(padded)]
-    lines: dict[int, None] = {}
-    line, offset = 0, 0
-    for start in sorted(offsets):
+    starts = (m.start() for m in _CANDIDATE_START.finditer(padded))  # at the line's "\n"
+    ends = (padded.rfind("\n", 0, m.start()) for m in _CANDIDATE_END.finditer(padded))
+    line, offset, last = 0, 0, -1
+    for start in heapq.merge(starts, ends):  # both ascending
         line += padded.count("\n", offset, start)
         offset = start
-        lines[line] = None
-    return list(lines)
+        if line != last:
+            yield line
+            last = line
 
 
 def _attribution_start(lines: Sequence[str], i: int, pattern: re.Pattern[str]) -> int | None:
@@ -396,13 +400,13 @@ def _disclaimer_start(text: str, padded: str, end: int) -> int | None:
 def _signature_start(text: str) -> int:
     """Offset where the signature of the new text begins (len(text) if none)."""
     best = len(text)
-    for m in _SIG_DASHES.finditer(text):
+    padded = "\n" + text
+    for m in _SIG_DASHES.finditer(padded):
         if not text[: m.start()].strip():
             continue  # nothing above it: keep the text rather than call it all signature
         if m.group(1) or _lines_after(text, m.start()) <= _BARE_DASHES_TAIL:
             best = m.start()
         break
-    padded = "\n" + text
     footer = _MOBILE.search(padded, _tail_start(padded, _FOOTER_TAIL), best + 1)
     if footer:
         best = footer.start()

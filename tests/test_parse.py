@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+import responder.parse as parse_mod
 from responder.errors import ParseError
 from responder.htmltext import html_to_text
 from responder.model import Address, Message
-from responder.parse import decode_words, parse_addresses, parse_message
+from responder.parse import Head, decode_words, parse_addresses, parse_message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 
@@ -113,6 +114,28 @@ class TestHeaders:
         """A folded value is one line with the folding whitespace kept."""
         msg = parse_message(raw("From: a@x.example", "Subject: Lunch\r\n\ton Friday?"))
         assert msg.subject == "Lunch\ton Friday?"
+
+    def test_folded_words_in_mixed_charsets(self) -> None:
+        """Encoded words in utf-8, latin-1 and cp1252, folded with spaces and tabs, one
+        character split over two words on two lines: decoded as the sender wrote them."""
+        msg = load("folded_mixed_charsets_de.eml")
+        assert msg.subject == "Kaféä und Kuchen für € 5🍰 am Freitag"
+        assert msg.from_ == (Address("Jürgen Müller", "jurgen@muller.example"),)
+        assert msg.to == (
+            Address("Françoise \u2013 Legal", "f@firma.example"),
+            Address("Bjørn Sæther", "bjorn@saether.example"),
+        )
+        assert msg.defects == ()
+
+    def test_header_alone_reads_the_same(self) -> None:
+        """The header stage (what the guard sees) decodes every value as the whole parse does."""
+        for name in ("folded_mixed_charsets_de.eml", "encoded_headers.eml"):
+            data = (FIXTURES / name).read_bytes()
+            head, whole = Head(data).message, parse_message(data)
+            assert (head.subject, head.from_, head.to, head.cc, head.date, head.references) == (
+                whole.subject, whole.from_, whole.to, whole.cc, whole.date, whole.references
+            )
+            assert head.headers == whole.headers and head.new_text == ""
 
     def test_ten_thousand_headers(self) -> None:
         """A header block of 10,000 fields is read whole and quickly."""
@@ -284,6 +307,26 @@ class TestBody:
                                 "Content-Transfer-Encoding: base64", body=b"JVBERi0="))  # fmt: skip
         assert msg.new_text == ""
         assert "no_text_part" in msg.defects
+
+
+class TestAttachmentLines:
+    """An attachment's base64 lines are skipped before the MIME parser, never a text's."""
+
+    def test_attachment_lines_skipped(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With the PDF's lines elided the mail parses exactly as with them."""
+        data = (FIXTURES / "pdf_attachment_en.eml").read_bytes()
+        assert len(parse_mod._thin(data)) < len(data) // 2
+        thinned = parse_message(data)
+        monkeypatch.setattr(parse_mod, "_thin", lambda raw: raw)
+        assert parse_message(data) == thinned
+
+    def test_text_quoting_an_attachment_kept(self) -> None:
+        """A text part that quotes another mail's MIME source (a PDF's header and base64) is
+        read whole: the lines only look like an attachment's."""
+        msg = load("pasted_mime_source_en.eml")
+        assert 'Content-Type: application/pdf; name="report.pdf"' in msg.new_text
+        assert len(msg.new_text.splitlines()) > 25
+        assert "RESPONDERELIDED" not in msg.new_text
 
 
 class TestMimeDamage:

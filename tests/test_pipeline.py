@@ -109,6 +109,34 @@ class TestScreen:
         decision = assess(core(contacts=contacts), sample("01-en-coffee.eml"), now=NOW).decision
         assert decision.skip is not None and decision.skip.rule == "personal"
 
+    def test_calendar_answer_via_list(self) -> None:
+        """A calendar answer sent through a list is skipped as what its body says it is,
+        though its header alone already names a list: the guard's order holds."""
+        raw = (ROOT / "tests" / "fixtures" / "pipeline" / "calendar_reply_via_list_en.eml")
+        me = core(identity=Identity("Anna Berg", "anna.berg@example.com"))
+        decision = assess(me, raw.read_bytes(), now=datetime(2024, 3, 13, tzinfo=UTC)).decision
+        assert decision.skip is not None and decision.skip.rule == "calendar_reply"
+
+    def test_calendar_with_encoded_file_name(self) -> None:
+        """An .ics attachment whose name is RFC 2231 percent-encoded is still found behind a
+        bulk header: the cheap look at the bytes errs towards reading the body."""
+        raw = (ROOT / "tests" / "fixtures" / "pipeline" / "calendar_cancel_encoded_name_nb.eml")
+        me = core(identity=Identity("Anna Berg", "anna.berg@example.com"))
+        decision = assess(me, raw.read_bytes(), now=datetime(2024, 3, 13, tzinfo=UTC)).decision
+        assert decision.skip is not None and decision.skip.rule == "calendar_reply"
+
+    def test_header_skip_same_as_whole_mail(self) -> None:
+        """Mail the header already rules out gets the decision its parsed whole would get."""
+        guard_dir = ROOT / "tests" / "fixtures" / "guard"
+        me = core(identity=Identity("Anna Berg", "anna.berg@example.com"))
+        when = datetime(2024, 3, 13, tzinfo=UTC)
+        for path in sorted(guard_dir.glob("*.eml")):
+            data = path.read_bytes()
+            by_bytes = assess(me, data, now=when)
+            by_message = assess(me, parse_message(data), now=when)
+            assert by_bytes.decision == by_message.decision, path.name
+            assert by_bytes.verdict == by_message.verdict, path.name
+
     def test_unparseable_bytes(self) -> None:
         """Bytes that are no mail give a skip with a reason, never an exception."""
         decision = assess(core(), b"", now=NOW).decision
