@@ -152,6 +152,41 @@ class TestMeetingWords:
         assert not _invites(text)
 
 
+class TestColloquialForms:
+    """Southern questions without a pronoun, contracted articles, inverted wishes and
+    invitations home or to a party, as friends write them."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Servus Michi, magst am Wochenende auf a Radler vorbeischauen?",
+            "Hallo Chris, ich bin morgen zufällig in deiner Ecke. Kurz auf nen Espresso?",
+            "Hallo Stefan, ich hab gehört, du bist jetzt auch in der Gastro. Lass uns mal "
+            "austauschen, ich geb einen aus!",
+            "Lieber Herr Novak, falls Sie Ende April in Salzburg sind, würde ich mich über ein "
+            "Treffen sehr freuen.",
+            "Liebe Frau Dr. Hahn, es wäre mir eine große Freude, Sie bei Ihrem nächsten Besuch "
+            "in Wien auf ein Abendessen einzuladen.",
+            "Lieber Tobias, ich würde dich gern zu meinem 40. Geburtstag am Samstag zu uns nach "
+            "Hause einladen.",
+        ],
+    )
+    def test_asks(self, text: str) -> None:
+        assert _invites(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Magst du mir die Datei nochmal schicken?",
+            "Hallo Peter, kannst du bitte für das Teammeeting morgen früh Brötchen und Kaffee "
+            "besorgen?",
+            "Alles Gute zu deinem Geburtstag, lass dich feiern!",
+        ],
+    )
+    def test_near_misses(self, text: str) -> None:
+        assert not _invites(text)
+
+
 class TestNegatives:
     """Thanks for a past meeting, an agreed meeting, its move or cancellation, a decline,
     third parties and event registration look like invitations and are none."""
