@@ -35,14 +35,14 @@ def _labels(folder: Path) -> list[Path]:
     return parts
 
 
-def report_set(folder: Path, *, errors: int = 0) -> str:
+def report_set(folder: Path, *, errors: int = 0, heldout: bool = True) -> str:
     """Both halves of one multilingual set; ``errors`` rows listed of the dev half only."""
     labels = _labels(folder)
     if not labels:
         return f"\n(no multilingual set at {folder})"
     langs = ", ".join(p.stem.partition("-")[2] or "all" for p in labels)
     parts = []
-    for split in ("dev", "heldout"):
+    for split in ("dev", "heldout") if heldout else ("dev",):
         report = evaluate(folder, labels, split=split)
         # held-out rows are never listed: looking at them would be tuning on them
         shown = format_report(report, show_errors=errors if split == "dev" else 0)
@@ -53,6 +53,11 @@ def report_set(folder: Path, *, errors: int = 0) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", type=int, default=0, help="list this many misclassified rows")
+    parser.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="leave out the held-out halves (while tuning, not even their totals are seen)",
+    )
     args = parser.parse_args()
     corpus = ROOT.parent / "shared" / "corpus"
     if (corpus / "labels.csv").is_file():
@@ -61,7 +66,8 @@ def main() -> int:
     else:
         print(f"(no shared corpus at {corpus})")
     for name in SETS:
-        print(report_set(ROOT / "tests" / "data" / name, errors=args.errors))
+        folder = ROOT / "tests" / "data" / name
+        print(report_set(folder, errors=args.errors, heldout=not args.dev_only))
     return 0
 
 
