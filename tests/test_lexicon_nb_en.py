@@ -154,6 +154,49 @@ class TestNorwegianRequests:
         _declines(text)
 
 
+class TestHostingAndProposing:
+    """Hosting, being able to, proposing, "how does it sound", looking someone up."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("We'd be delighted to host you for lunch at our offices next month.", L),
+            ("Are you able to make a quick Google Meet at 4 today?", K),
+            ("Would you be available for a brief video conference on Wednesday afternoon?", K),
+            ("Any appetite for a beer and a catch-up next week?", R),
+            ("How does a coffee at 10 tomorrow sound?", C),
+            ("Let's put a date in the diary for a proper catch-up.", U),
+            ("If you're ever in Edinburgh, do look me up and we'll go for a drink.", R),
+            ("Is there a good time this week for a quick phone call?", K),
+            ("Come and have a drink with us after the match on Saturday.", R),
+            ("Shall we do a video call instead of email? Tuesday at 3?", K),
+            ("Kunne teamet ditt satt av en time neste uke til et innledende møte?", M),
+            ("Kan jeg foreslå en kaffe på Tim Wendelboe fredag morgen?", C),
+            ("Hvordan høres en kaffe kl. 10 i morgen ut?", C),
+            ("Vi må ta en øl før jul!", R),
+            ("La oss sette av en dato til en skikkelig prat.", U),
+            ("Passer fredag lunsj for en matbit og en prat?", L),
+        ],
+    )
+    def test_asks(self, text: str, intent: Intent) -> None:
+        """Each form asks, with the intent of its meeting word."""
+        _invites(text, intent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Would you mind taking the visitors to lunch on Monday? I'm stuck in meetings.",
+            "Kan du ringe cateringfirmaet og sjekke menyen til fredag?",
+            "I'm afraid I'll have to push our coffee to next week.",
+            "Jeg må dessverre utsette kaffen vår til neste uke.",
+            "Tirsdag kl. 14 passer fint for meg, vi møtes da.",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """Hosting others, caterers, a postponement and an acceptance do not ask."""
+        _declines(text)
+
+
 class TestFalseFriends:
     """Words that name a meal in one language and something else in the other."""
 
