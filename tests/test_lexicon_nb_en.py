@@ -197,6 +197,50 @@ class TestHostingAndProposing:
         _declines(text)
 
 
+class TestMeetingWords:
+    """Walks, homes, one-to-ones, syncs, teas, pints and walking meetings name a meeting."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Would you be up for a stroll along the canal on Sunday?", M),
+            ("Would you like to come to ours for a Sunday roast?", M),
+            ("Could we schedule a one-on-one next week?", M),
+            ("Can we set up a quick sync on Thursday?", M),
+            ("Could I pop into your office for ten minutes on Wednesday?", M),
+            ("Would you have a moment for a brief phone conversation this week?", K),
+            ("Would you be willing to have an informational interview with me next week?", M),
+            ("How about elevenses at the cafe on Thursday?", C),
+            ("Do you want to grab a smoothie after yoga on Saturday?", C),
+            ("Blir du med på en spasertur langs Akerselva på søndag?", M),
+            ("Kan jeg spandere en halvliter på deg etter jobb?", R),
+            ("Har du lyst til å hilse på gründerne våre neste tirsdag?", M),
+            ("Kan jeg stikke innom kontoret ditt i ti minutter på onsdag?", M),
+            ("Har du et øyeblikk til en kort telefonsamtale denne uka?", K),
+            ("Kan vi ta et gåmøte i parken på tirsdag?", M),
+            ("Kunne du tenke deg et kort informasjonsintervju med meg neste uke?", M),
+            ("Skal me ta ein tur på fjellet i helga?", M),
+            ("Kan du ringe til meg i morgen?", K),
+        ],
+    )
+    def test_names_a_meeting(self, text: str, intent: Intent) -> None:
+        """With a request form, each word or idiom makes an invitation of its intent."""
+        _invites(text, intent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Can you recommend a good restaurant for the team dinner?",
+            "Kan du sette opp Zoom til allmøtet?",
+            "Kan du ringe IT og be dem fikse printeren?",
+            "Kan du spørre Paul om han vil være med på telefonmøtet i morgen?",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """A team meal's restaurant, an all-hands and errands for others do not ask."""
+        _declines(text)
+
+
 class TestFalseFriends:
     """Words that name a meal in one language and something else in the other."""
 
