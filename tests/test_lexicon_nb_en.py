@@ -241,6 +241,71 @@ class TestMeetingWords:
         _declines(text)
 
 
+class TestNeighbourLanguages:
+    """Nynorsk, Danish and Swedish request forms and meeting words, read by the bokmål
+    lexicon."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Har du lyst å kome innom kontoret vårt ein dag?", M),
+            ("Gje meg beskjed når det passar for deg å snakkast.", K),
+            ("Lad os tage en snak over en kop kaffe.", C),
+            ("Kan vi tage et kort møde på tirsdag?", M),
+            ("Jeg vil gerne invitere dig på middag.", D),
+            ("Har du mulighed for et kort videomøde i næste uge?", M),
+            ("Hur ser det ut för en fika på torsdag?", C),
+            ("Jag skulle gärna bjuda dig på lunch.", L),
+        ],
+    )
+    def test_asks(self, text: str, intent: Intent) -> None:
+        """Each form asks, with the intent of its meeting word."""
+        _invites(text, intent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Tack för mötet igår.",
+            "Tak for mødet i går.",
+            "Mødet er flyttet til torsdag.",
+            "Eg kan dessverre ikkje kome på møtet i morgon.",
+            "Kan du sende mig linket til mødet?",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """Thanks, a moved meeting, a regret and a link request do not ask."""
+        _declines(text)
+
+
+class TestSlotsAndHosts:
+    """Choosing between slots, asking the reader over, visiting the sender."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Would Monday at 9 or Tuesday at 4 be better for a call?", K),
+            ("I'm free on the 3rd or 4th if you fancy lunch.", L),
+            ("Could we grab 20 minutes together next week to chat about the role?", K),
+            ("Please do come and visit us at the new office, we'd love to show you around.", M),
+            ("We're having a few people over on Saturday, would you like to come?", M),
+        ],
+    )
+    def test_asks(self, text: str, intent: Intent) -> None:
+        """Each form asks, with the intent of its meeting word."""
+        _invites(text, intent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Can you make sure the coffee is ready for the 10am meeting?",
+            "Could you ask the caterer to bring more coffee?",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """Getting coffee ready for a meeting is an errand."""
+        _declines(text)
+
+
 class TestFalseFriends:
     """Words that name a meal in one language and something else in the other."""
 
