@@ -221,6 +221,8 @@ class TestMeetingWords:
             ("Kunne du tenke deg et kort informasjonsintervju med meg neste uke?", M),
             ("Skal me ta ein tur på fjellet i helga?", M),
             ("Kan du ringe til meg i morgen?", K),
+            # a meeting named only as the time of the proposal ("after the meeting")
+            ("Skal vi ta en øl etter møtet?", R),
         ],
     )
     def test_names_a_meeting(self, text: str, intent: Intent) -> None:
