@@ -190,8 +190,7 @@ _SIG_DASHES: Final = re.compile(r"\n--( ?)(?=\n|\Z)")
 # a candidate is only a candidate, the patterns above decide.
 _CANDIDATE_START: Final = re.compile(
     r"\n[ \t]*(?:>|[-_*=~]{2}|[*_]{0,2}[A-Za-z-]{2,10}[*_]{0,2}[ \t]*:"
-    r"|(?:Weitergeleitete|Videresendt)\b)",
-    re.IGNORECASE,
+    r"|(?i:Weitergeleitete|Videresendt)\b)",  # only here: a case-blind class is slower
 )
 _CANDIDATE_END: Final = re.compile(r":[ \t]*\n")
 
