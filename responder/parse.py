@@ -211,6 +211,8 @@ def _text(data: bytes, defects: list[str], hint: str | None = None) -> str:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable():  # holds none of _LINE_BREAKS (all are control or separator)
+        return text.strip()
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
