@@ -2,10 +2,10 @@
 
 Most mail is settled by counting function words (microseconds). lingua, built once and
 lazily with only the languages we meet, is asked when the vote is close or points at the
-Scandinavian cluster, where bokmål, nynorsk, Danish and Swedish share most short words; its
-input is capped, so a long mail costs no more than a short one. Priors (the previous
-language of the thread, the sender's country domain) break near-ties and carry very short
-texts. Codes are ISO 639-1 ("en", "de", "nb", "nn", "da", "sv", ...) or "und".
+Scandinavian cluster without a clear lead, where bokmål, nynorsk, Danish and Swedish share
+most short words; its input is capped, so a long mail costs no more than a short one.
+Priors (the previous language of the thread, the sender's country domain) break near-ties
+and carry very short texts. Codes are ISO 639-1 ("en", "de", "nb", "nn", "da", "sv", ...) or "und".
 """
 
 from __future__ import annotations
@@ -27,6 +27,13 @@ VOTE_WEIGHT = 0.04
 standards and short texts are settled by the words more than by character n-grams)."""
 
 NORDIC = frozenset({"nb", "nn", "da", "sv"})
+
+NORDIC_LEAD = 3
+"""Votes by which one Scandinavian standard must lead every other language (a distinctive
+word counts two) to be taken without lingua. On every mail of the evaluation sets, the
+corpus and the generated mail where lingua was asked, its pick then matched the vote."""
+NORDIC_WORDS = 6
+"""Votes the leading Scandinavian standard needs at least for that: short texts go to lingua."""
 
 TLD_LANGUAGE = {"no": "nb", "de": "de", "at": "de", "ch": "de", "dk": "da", "se": "sv"}
 
@@ -213,6 +220,14 @@ def _by_words(
         return LanguageGuess(top, confidence, f"lang {top} (words)")
     if top_n >= 2 and top not in NORDIC and second_n == 0:
         return LanguageGuess(top, 0.6, f"lang {top} (few words)")
+    if (
+        top in NORDIC
+        and top_n >= NORDIC_WORDS
+        and top_n - second_n >= NORDIC_LEAD
+        and (prior is None or prior == top or prior not in NORDIC)
+    ):  # a clear lead: lingua (~1 ms a call) would only confirm it
+        confidence = min(0.99, 0.5 + 0.5 * (1 - second_n / top_n))
+        return LanguageGuess(top, confidence, f"lang {top} (words, clear lead)")
     plain = top in ("en", "und") and prior in (None, "en") and _plain(sample)
     if plain and top_n > second_n:
         return LanguageGuess("en", 0.5, "lang en (words, no umlauts)")

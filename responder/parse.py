@@ -211,6 +211,8 @@ def _text(data: bytes, defects: list[str], hint: str | None = None) -> str:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable():  # holds none of _LINE_BREAKS (all are control or separator)
+        return text.strip()
     return _LINE_BREAKS.sub(" ", text).strip()
 
 
@@ -623,8 +625,18 @@ class Head:
             kind, _ = _content_type(self.first("content-type"))
             disposition = (self.first("content-disposition") or "").lower()
             return kind in _CALENDAR_TYPES or ".ics" in disposition
-        low = self._raw.lower()  # "*=" and "*0": RFC 2231 names may spell ".ics" otherwise
-        return any(mark in low for mark in (b"calendar", b"/ics", b".ics", b"*=", b"*0"))
+        # Any of "calendar", "/ics", ".ics", "*=" or "*0" (RFC 2231 names may spell ".ics"
+        # otherwise), in as few scans of a body that is mostly base64 as may be: "*" is
+        # found by memchr, and "/ics" and ".ics" by one look for "ics".
+        low = self._raw.lower()
+        if b"calendar" in low or (b"*" in low and (b"*=" in low or b"*0" in low)):
+            return True
+        at = low.find(b"ics")
+        while at >= 0:
+            if at and low[at - 1] in b"/.":
+                return True
+            at = low.find(b"ics", at + 1)
+        return False
 
     def full(self) -> Message:
         """The whole mail: the header's values with the body read and split."""

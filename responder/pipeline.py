@@ -138,19 +138,23 @@ def assess(
     folder: str = "INBOX",
     flags: Collection[str] = (),
     known_correspondent: bool = False,
+    header_screened: bool = False,
 ) -> Outcome:
     """parse → screen (age, guard) → classify → tier → decide, for raw bytes or a parsed mail.
 
     Raw bytes are screened on their header first; a mail skipped there is never read
     further (its Outcome's message then holds the header alone), unless it may hold a
-    calendar part whose METHOD the guard would see first.
+    calendar part whose METHOD the guard would see first. ``header_screened`` says the
+    caller has passed this mail's header through :func:`screen` already (the service does
+    for a whole chunk before it fetches any text): only the METHOD of a calendar part,
+    the one thing the body adds for the guard, is then checked again.
     """
     def screened(message: Message) -> Skip | None:
         return screen(core, message, now=now, internaldate=internaldate, folder=folder, flags=flags)
 
     if isinstance(mail, Message):
         message = mail
-        skip = screened(message)
+        skip = None if header_screened and message.calendar_method is None else screened(message)
     else:
         try:
             head = Head(mail)

@@ -188,10 +188,12 @@ _MBOX_FROM: Final = re.compile(r"^>+From ")
 _SIG_DASHES: Final = re.compile(r"\n--( ?)(?=\n|\Z)")
 # Lines worth a closer look; everything else is new text without further ado. Kept loose:
 # a candidate is only a candidate, the patterns above decide.
+# Case-blind only where it must be: a case-blind class is slower to scan. The class also
+# holds the four letters re.IGNORECASE folds onto A-Z and a-z (U+0130, U+0131, U+017F,
+# U+212A), so it matches exactly what "[A-Za-z-]" under that flag did.
 _CANDIDATE_START: Final = re.compile(
-    r"\n[ \t]*(?:>|[-_*=~]{2}|[*_]{0,2}[A-Za-z-]{2,10}[*_]{0,2}[ \t]*:"
-    r"|(?:Weitergeleitete|Videresendt)\b)",
-    re.IGNORECASE,
+    "\n[ \t]*(?:>|[-_*=~]{2}|[*_]{0,2}[A-Za-z\u0130\u0131\u017f\u212a-]{2,10}[*_]{0,2}[ \t]*:"
+    "|(?i:Weitergeleitete|Videresendt)\\b)",
 )
 _CANDIDATE_END: Final = re.compile(r":[ \t]*\n")
 

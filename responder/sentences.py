@@ -19,6 +19,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
+from operator import methodcaller
 
 from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
 from responder.matcher import CLAUSE_MARKS
@@ -181,10 +183,21 @@ def compound_hits(
     heads = [(lang, c) for lang in languages if (c := lexicon.compounds.get(lang)) is not None]
     if not heads:
         return []
+    words = tokens.words
+    key = ("compound_ends", tuple(languages))
+    ending = lexicon.plans.get(key)
+    if ending is None:
+        ending = lexicon.plans[key] = tuple(head for _, c in heads for head in c.heads)
+    # Only a word ending in some head can be a compound: found at C speed, most words never
+    # reach the loop below.
+    maybe = list(compress(count(), map(methodcaller("endswith", ending), words)))
+    if not maybe:
+        return []
     named = {k for h in hits if "activity" in h.kinds for k in range(h.start, h.end)}
     starts = [first for first, _ in tokens.bounds]
     found: list[Hit] = []
-    for k, word in enumerate(tokens.words):
+    for k in maybe:
+        word = words[k]
         if len(word) <= COMPOUND_PREFIX + 2 or k in named:
             continue
         for lang, compounds in heads:

@@ -460,7 +460,8 @@ class Pass:
     def _decide(
         self, folder: str, item: Fetched, message: Message, now: datetime, *, known: bool
     ) -> Outcome:
-        """The pure core's decision; a bug it hits skips this one mail, never the pass."""
+        """The pure core's decision on a mail whose header passed ``screen``; a bug it hits
+        skips this one mail, never the pass."""
         try:
             return assess(
                 self.core,
@@ -470,6 +471,7 @@ class Pass:
                 folder=folder,
                 flags=item.flags,
                 known_correspondent=known,
+                header_screened=True,  # _decide_all screened every header before reading text
             )
         except Exception as exc:
             log.exception("message_failed", account=self.account, folder=folder, uid=item.uid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from responder import language
 from responder.language import LanguageHints, detect_language, vote
 
 
@@ -124,3 +125,40 @@ class TestCheapPath:
     def test_vote_counts_each_word_once(self) -> None:
         """A repeated function word is one vote: "the the the" is no stronger than "the"."""
         assert vote("the the the")["en"] == vote("the")["en"] == 1
+
+
+class TestScandinavianLead:
+    """A Scandinavian vote with a clear lead needs no lingua; a close one still does."""
+
+    TEXT = (
+        "Leverandøren har bekreftet leveransen i slutten av måneden. Takk for tallene du "
+        "sendte i går. Vedlagt er den reviderte versjonen av rapporten. Gi beskjed hvis noe "
+        "i kontrakten er uklart, så tar vi det på møtet neste uke."
+    )
+
+    def test_clear_lead_is_settled_by_words(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Bokmål words well ahead of Danish and nynorsk decide without lingua (which reads
+        this very text as Danish)."""
+        monkeypatch.setattr(language, "lingua_scores", _no_lingua)
+        guess = detect_language(self.TEXT)
+        assert guess.code == "nb" and "clear lead" in guess.reason
+
+    def test_close_vote_goes_to_lingua(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Words that bokmål and Danish share equally are left to lingua."""
+        asked: list[str] = []
+        monkeypatch.setattr(language, "lingua_scores", lambda t: asked.append(t) or {"da": 1.0})
+        detect_language("Vi ses i morgen, har du tid til en kop kaffe?")
+        assert asked
+
+    def test_scandinavian_prior_of_another_standard_keeps_lingua(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A .dk sender writing bokmål words: the prior and lingua still get their say."""
+        asked: list[str] = []
+        monkeypatch.setattr(language, "lingua_scores", lambda t: asked.append(t) or {"nb": 1.0})
+        detect_language(self.TEXT, hints=LanguageHints(domain_tld="dk"))
+        assert asked
+
+
+def _no_lingua(text: str) -> dict[str, float]:
+    raise AssertionError("lingua was asked")

@@ -434,6 +434,20 @@ class TestCalendar:
         assert (msg.calendar_method, msg.calendar_summary) == (None, None)
 
 
+    @pytest.mark.parametrize(
+        ("mark", "may"),
+        [(b"Text/Calendar", True), (b'name="x.ICS"', True), (b"application/ics", True),
+         (b"name*=utf-8''x", True), (b"name*0=x", True), (b"ics at the start", False),
+         (b"topics and physics", False), (b"a * b", False), (b"calenda", False)],
+    )  # fmt: skip
+    def test_may_hold_calendar(self, mark: bytes, may: bool) -> None:
+        """The cheap look at a multipart body finds each calendar mark in any case, and
+        nothing that merely looks like part of one."""
+        body = b"--b\r\nContent-Type: text/plain\r\n\r\n" + mark + b"\r\n--b--\r\n"
+        head = Head(raw("From: a@x.example", 'Content-Type: multipart/mixed; boundary="b"',
+                        body=body))  # fmt: skip
+        assert head.may_hold_calendar() is may
+
 class TestQuotedHistory:
     """Real client styles, end to end: only the sender's new words are new text."""
 

@@ -137,6 +137,23 @@ class TestScreen:
             assert by_bytes.decision == by_message.decision, path.name
             assert by_bytes.verdict == by_message.verdict, path.name
 
+    def test_header_screened_is_not_guarded_again(self) -> None:
+        """A caller that screened the header already (the service) is not second-guessed
+        on it: the flags given here are not looked at again."""
+        msg = parse_message(sample("01-en-coffee.eml"))
+        again = assess(core(), msg, now=NOW, flags={"\\Answered"}, header_screened=True)
+        assert again.decision.skip is None or again.decision.skip.rule != "answered"
+        assert again.verdict is not None and again.verdict.invitation
+
+    def test_header_screened_still_reads_the_calendar_method(self) -> None:
+        """The body's calendar METHOD, which no header screen could see, is still guarded."""
+        raw = (ROOT / "tests" / "fixtures" / "pipeline" / "calendar_reply_via_list_en.eml")
+        me = core(identity=Identity("Anna Berg", "anna.berg@example.com"))
+        when = datetime(2024, 3, 13, tzinfo=UTC)
+        outcome = assess(me, parse_message(raw.read_bytes()), now=when, header_screened=True)
+        assert outcome.decision.skip is not None
+        assert outcome.decision.skip.rule == "calendar_reply"
+
     def test_unparseable_bytes(self) -> None:
         """Bytes that are no mail give a skip with a reason, never an exception."""
         decision = assess(core(), b"", now=NOW).decision
