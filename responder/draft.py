@@ -236,6 +236,11 @@ def _unquote(depth: int, content: str) -> str:
 
 def _header_address(address: Address) -> HeaderAddress:
     name = clean_header_text(address.name)
+    if "=?" in name:
+        # An encoded word the parser could not decode is still in the name: written out,
+        # the reader's mail client would decode it (leniently, maybe into control
+        # characters). The name is garbage anyway; the address alone is the safe reply.
+        name = ""
     addr = clean_header_text(address.email).replace(" ", "")
     try:
         return HeaderAddress(display_name=name, addr_spec=addr)

@@ -331,10 +331,13 @@ class TestSenderText:
         "name",
         [encoded("Tom\r\nBcc: evil@x.example"), encoded("Tom\nX-Evil: 1"),
          encoded("Tom\u2028Bcc: evil@x.example"), encoded("{{ 7*7 }} Hughes"),
-         encoded("Tom {% raw %}"), '"Tom\\"\r\n Bcc: evil@x.example"', encoded("Tom\x00\x85")],
+         encoded("Tom {% raw %}"), '"Tom\\"\r\n Bcc: evil@x.example"', encoded("Tom\x00\x85"),
+         "=?utf-8?b?Hw=!*?=", "Tom =?utf-8?q?=0D=0ABcc:_evil=40x.example?="],
     )  # fmt: skip
     def test_display_name(self, core: Core, composer: Composer, name: str) -> None:
-        """CR/LF, NEL, U+2028 or NUL in an (encoded) name never become a header or a line."""
+        """CR/LF, NEL, U+2028 or NUL in an (encoded) name never become a header or a line,
+        nor does an encoded word we could not decode, which a reader would decode again
+        (found by the fuzzer: "Hw=!*" decodes leniently to a control character)."""
         msg, content = self.draft_of(core, composer, invitation(name=name))
         assert "evil@x.example" not in str(msg.get("Bcc", "")) and "X-Evil" not in msg
         assert "49" not in content
