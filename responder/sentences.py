@@ -419,6 +419,12 @@ def _anchor(s: Sentence, at: int) -> tuple[float, Intent, str, int]:
     return max(s.activity, key=net)
 
 
+_THOUGHT_BREAKS = frozenset({"-", "--", "---", "\u2013", "\u2014"})
+"""Dashes, after which a new thought starts, unlike a list's comma: "Back in town next week -
+beers on Wednesday?" proposes however long the news before the dash. (Not a colon: "the
+menu is attached: lunch, coffee and cake?" is a list.)"""
+
+
 def _elliptical(s: Sentence) -> bool:
     """True when the question is led by its meeting word ("Lunch tomorrow?", "A beer after
     work?", "Free Tuesday for a coffee?"): a proposal without a verb."""
@@ -428,7 +434,12 @@ def _elliptical(s: Sentence) -> bool:
     for _, _, _, pos in s.activity:
         start = s.opens_clause(pos)
         before = [k for k in range(s.first, start) if words[k][0].isalnum()]
-        if len(before) > GREETING_WORDS:
+        broken = (
+            start > s.first
+            and words[start - 1] in _THOUGHT_BREAKS
+            and "," not in words[start : s.stop]  # "- lunch, coffee and cake?" is a list
+        )
+        if len(before) > GREETING_WORDS and not broken:
             continue  # mid-sentence: a list ("wine, beer and soft drinks?"), not a proposal
         lead = [k for k in range(start, pos) if words[k][0].isalnum()]
         if len(lead) <= ELLIPTICAL_LEAD and all(

@@ -206,3 +206,23 @@ class TestCompounds:
         (tmp_path / "de.toml").write_text('[compounds]\n"negative.past" = ["dank"]\n')
         with pytest.raises(ConfigError, match="compounds"):
             load_lexicon(tmp_path)
+
+
+class TestQuestionAfterADash:
+    """A short meeting-word question after a dash is a proposal, however long the news before
+    it; after a colon, or with a list after the dash, it is not."""
+
+    @pytest.mark.parametrize(
+        ("text", "invitation"),
+        [
+            ("Bin ab Montag wieder im Lande \u2013 Feierabendbier am Mittwoch?", True),
+            ("I am back in London from next week - drinks on Thursday?", True),
+            ("Er i Oslo hele neste uke \u2014 lunsj på torsdag?", True),
+            ("The menu for the offsite is attached: lunch, coffee and cake?", False),
+            ("The menu for the offsite is attached - lunch, coffee and cake?", False),
+            ("The menu for the offsite is attached, lunch, coffee and cake?", False),
+        ],
+    )
+    def test_dash(self, text: str, invitation: bool) -> None:
+        verdict = classify(make(text))
+        assert verdict.invitation is invitation, verdict.reasons
