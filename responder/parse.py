@@ -603,9 +603,7 @@ class Head:
             "references": _ids(values.get("references", ())),
             "headers": MappingProxyType({k: tuple(v) for k, v in values.items()}),
         }
-        self._message = Message(
-            **self._fields, new_text="", defects=tuple(dict.fromkeys((*defects, *self._date[1])))
-        )
+        self._message: Message | None = None  # built when asked: parse_message goes to full()
 
     def first(self, name: str) -> str | None:
         """The first decoded value of header ``name`` (lower-case), or None."""
@@ -615,6 +613,9 @@ class Head:
     @property
     def message(self) -> Message:
         """The mail as its header block alone tells it: no text, no calendar."""
+        if self._message is None:
+            defects = tuple(dict.fromkeys((*self._defects, *self._date[1])))
+            self._message = Message(**self._fields, new_text="", defects=defects)
         return self._message
 
     def may_hold_calendar(self) -> bool:
@@ -653,17 +654,7 @@ class Head:
             defects.append(f"body_unreadable:{type(exc).__name__}")
             body = _Body()
         defects.extend(self._date[1])
-        return Message(
-            **self._fields,
-            new_text=body.new_text,
-            quoted_text=body.quoted_text,
-            signature=body.signature,
-            html_only=body.html_only,
-            calendar_method=body.calendar_method,
-            calendar_summary=body.calendar_summary,
-            truncated=body.truncated,
-            defects=tuple(dict.fromkeys(defects)),
-        )
+        return Message(**self._fields, **body._asdict(), defects=tuple(dict.fromkeys(defects)))
 
 
 def parse_message(raw: bytes, *, max_text: int = 64 * 1024, read_body: bool = True) -> Message:
