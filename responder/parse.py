@@ -545,6 +545,11 @@ def _body(parts: _Parts, max_text: int, defects: list[str]) -> _Body:
     return _Body(split.new_text, quoted, split.signature, html_only, truncated, method, summary)
 
 
+def is_tree(content_type: str | None) -> bool:
+    """Whether a body with this Content-Type is a MIME tree (walked with the stdlib parser)."""
+    return (content_type or "").lstrip().lower().startswith(("multipart/", "message/"))
+
+
 class Head:
     """A mail read up to its header block: decoded header values and addresses, no body yet.
 
@@ -621,8 +626,7 @@ class Head:
     def may_hold_calendar(self) -> bool:
         """False when the mail surely has no calendar part, so its body cannot change what
         the guard decides; True when it may (a cheap, conservative look at the bytes)."""
-        ctype = (self.first("content-type") or "").lower()
-        if not ctype.startswith(("multipart/", "message/")):
+        if not is_tree(self.first("content-type")):
             kind, _ = _content_type(self.first("content-type"))
             disposition = (self.first("content-disposition") or "").lower()
             return kind in _CALENDAR_TYPES or ".ics" in disposition
@@ -642,9 +646,8 @@ class Head:
     def full(self) -> Message:
         """The whole mail: the header's values with the body read and split."""
         defects = list(self._defects)
-        ctype = (self.first("content-type") or "").lower()
         try:
-            if ctype.startswith(("multipart/", "message/")):
+            if is_tree(self.first("content-type")):
                 parts = _mime_parts(self._raw, defects)
             else:
                 parts = _single_part(self._raw, self._body_start, self.first)

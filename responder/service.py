@@ -34,7 +34,7 @@ from responder.config import Settings
 from responder.errors import MailboxError, ParseError
 from responder.mailbox import Fetched, Mailbox
 from responder.model import Message, Skip, Tier
-from responder.parse import Part, parse_message, with_parts, with_text
+from responder.parse import Part, is_tree, parse_message, with_parts, with_text
 from responder.pipeline import Core, Outcome, assess, screen, skipped
 from responder.state import Deferral, Record, State
 
@@ -123,13 +123,6 @@ def _norm(message_id: str) -> str:
 
 def _refs(msg: Message) -> list[str]:
     return [r for r in (*msg.references, *msg.in_reply_to) if r]
-
-
-def _multipart(head: Message) -> bool:
-    """Whether the body is a MIME tree (parse walks those with the stdlib parser)."""
-    return (
-        (head.header("content-type") or "").lower().lstrip().startswith(("multipart/", "message/"))
-    )
 
 
 def slim(msg: Message) -> Message:
@@ -372,7 +365,7 @@ class Pass:
         big = [
             uid
             for uid, head in heads.items()
-            if fetched[uid].size > SMALL_MAIL and _multipart(head)
+            if fetched[uid].size > SMALL_MAIL and is_tree(head.header("content-type"))
         ]
         plans = self.mailbox.fetch_structure(big) if big else {}
         wanted = {
@@ -382,7 +375,7 @@ class Pass:
         got = self.mailbox.fetch_sections(wanted, limit=TEXT_LIMIT)
         for uid, head in heads.items():
             plan, sections = plans.get(uid), got.pop(uid, {})
-            if plan is None and _multipart(head):
+            if plan is None and is_tree(head.header("content-type")):
                 try:  # the MIME tree from the start of the body, as parse reads a whole mail
                     yield uid, parse_message(fetched[uid].header + sections.get("TEXT", b""))
                 except ParseError as exc:
