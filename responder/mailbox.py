@@ -306,7 +306,7 @@ class Mailbox:
     """A logged-in IMAP connection; a context manager that logs out on exit.
 
     Methods that read messages act on the folder chosen with ``select``. Only the lookups
-    (``has_message_id``, ``any_message_id``, ``message_ids_in``, ``has_mail_to``,
+    (``message_ids_in``, ``has_mail_to``,
     ``read_all``) look at another folder: they EXAMINE it and then reselect the previous
     folder in its previous mode (with nothing selected before, they UNSELECT, or leave the
     folder examined where the server lacks UNSELECT); inside ``visit()`` that happens once,
@@ -638,21 +638,6 @@ class Mailbox:
                     if got:
                         out[uid] = got
         return out
-
-    def fetch_text(
-        self, uids: Sequence[int], *, limit: int = 65536, batch: int = 200
-    ) -> dict[int, bytes]:
-        """The first limit bytes of each message's body (BODY.PEEK[TEXT]<0.limit>)."""
-        found = self.fetch_sections(dict.fromkeys(uids, ("TEXT",)), limit=limit, batch=batch)
-        return {uid: got["TEXT"] for uid, got in found.items()}
-
-    def has_message_id(self, folder: str, message_id: str) -> bool:
-        """Whether folder holds a message whose Message-ID is exactly message_id."""
-        return self.any_message_id(folder, [message_id])
-
-    def any_message_id(self, folder: str, message_ids: Sequence[str], *, chunk: int = 25) -> bool:
-        """Whether folder holds a message with any of these Message-IDs (exact match)."""
-        return bool(self.message_ids_in(folder, message_ids, chunk=chunk))
 
     def message_ids_in(
         self, folder: str, message_ids: Sequence[str], *, chunk: int = 25

@@ -156,7 +156,7 @@ class TestFolders:
             assert folder == "Entwürfe"
             uid = mailbox.append(folder, eml("Re: Kaffee", "<kaffee@example.net>"))
             assert mailbox.select(folder).exists == 1
-            assert mailbox.has_message_id(folder, "<kaffee@example.net>")
+            assert mailbox.message_ids_in(folder, ["<kaffee@example.net>"])
         assert [m.uid for m in bare_account.messages("Entwürfe")] == [uid]
 
     def test_not_found_names_what_was_tried(self, bare_account: Account) -> None:
@@ -257,12 +257,13 @@ class TestFetch:
         assert items[3].text == b"body 3\r\nbody"
 
     def test_text_limit_and_vanished_uids(self, imap_account: Account) -> None:
-        """fetch_text returns at most limit bytes per UID, skips unknown UIDs, keeps unseen."""
+        """fetch_sections gives at most limit bytes per UID, skips unknown UIDs, keeps unseen."""
         uid = imap_account.append(eml("long", "<long@x>", body="x" * 5000))
         with Mailbox.connect(imap_account.settings()) as mailbox:
             mailbox.select("INBOX", readonly=False)
-            texts = mailbox.fetch_text([uid, uid + 50], limit=100, batch=1)
-        assert texts == {uid: b"x" * 100}
+            wanted = dict.fromkeys([uid, uid + 50], ("TEXT",))
+            texts = mailbox.fetch_sections(wanted, limit=100, batch=1)
+        assert texts == {uid: {"TEXT": b"x" * 100}}
         assert "\\Seen" not in imap_account.flags(uid)
 
 
@@ -271,11 +272,11 @@ class TestMessageId:
         """The exact Message-ID is found; prefixes, case changes and others are not."""
         imap_account.append(eml("a", "<abc.123@example.org>"), folder="Sent")
         with Mailbox.connect(imap_account.settings()) as mailbox:
-            assert mailbox.has_message_id("Sent", "<abc.123@example.org>")
-            assert mailbox.has_message_id("Sent", "  <abc.123@example.org>\r\n")
+            assert mailbox.message_ids_in("Sent", ["<abc.123@example.org>"])
+            assert mailbox.message_ids_in("Sent", ["  <abc.123@example.org>\r\n"])
             for other in ("<abc.12@example.org>", "<abc.123@example.or", "<ABC.123@example.org>",
                           "<zzz@example.org>", ""):  # fmt: skip
-                assert not mailbox.has_message_id("Sent", other), other
+                assert not mailbox.message_ids_in("Sent", [other]), other
             assert mailbox.selected is None  # nothing was selected before: UNSELECT
 
     def test_special_characters_and_utf8(self, imap_account: Account) -> None:
@@ -286,22 +287,22 @@ class TestMessageId:
         imap_account.append(b"Subject: f\r\nMessage-ID:\r\n <folded@x>\r\n\r\nb\r\n", folder="Sent")
         with Mailbox.connect(imap_account.settings()) as mailbox:
             for mid in [*ids, "<folded@x>"]:
-                assert mailbox.has_message_id("Sent", mid), mid
-            assert not mailbox.has_message_id("Sent", "<grüsse@bücher.example>")
+                assert mailbox.message_ids_in("Sent", [mid]), mid
+            assert not mailbox.message_ids_in("Sent", ["<grüsse@bücher.example>"])
 
     def test_any_of_many(self, imap_account: Account) -> None:
-        """any_message_id searches in chunks and finds one id among many."""
+        """message_ids_in searches in chunks and finds one id among many."""
         imap_account.append(eml("x", "<needle@x>"), folder="Sent")
         with Mailbox.connect(imap_account.settings()) as mailbox:
             hay = [f"<hay{i}@x>" for i in range(60)]
-            assert not mailbox.any_message_id("Sent", hay)
-            assert mailbox.any_message_id("Sent", [*hay, "<needle@x>"], chunk=7)
+            assert not mailbox.message_ids_in("Sent", hay)
+            assert mailbox.message_ids_in("Sent", [*hay, "<needle@x>"], chunk=7)
 
     def test_selection_is_restored(self, imap_account: Account) -> None:
         """After a lookup in Sent, the previously selected folder and mode are back."""
         with Mailbox.connect(imap_account.settings()) as mailbox:
             mailbox.select("INBOX", readonly=False)
-            mailbox.has_message_id("Sent", "<nothing@x>")
+            mailbox.message_ids_in("Sent", ["<nothing@x>"])
             selected = mailbox.selected
             assert selected is not None and (selected.name, selected.readonly) == ("INBOX", False)
             mailbox.add_keyword(mailbox.uids_since(0), "$Responder")  # still read-write
@@ -314,7 +315,7 @@ class TestAppend:
         raw = eml("Re: Coffee next week?", "<draft-1@responder.local>")
         with Mailbox.connect(imap_account.settings()) as mailbox:
             uid = mailbox.append("Drafts", raw, when=when)
-            assert mailbox.has_message_id("Drafts", "<draft-1@responder.local>")
+            assert mailbox.message_ids_in("Drafts", ["<draft-1@responder.local>"])
         [stored] = imap_account.messages("Drafts")
         assert stored.uid == uid
         assert "\\Draft" in stored.flags and "\\Seen" not in stored.flags
@@ -460,7 +461,7 @@ class TestPymap:
             assert (choice.name, choice.how) == ("Drafts", "name")
             uid = mailbox.append("Drafts", eml("Re: hi", "<pymap@x>"))
             assert uid is not None and uid >= 101  # pymap's UIDs start at 101
-            assert mailbox.has_message_id("Drafts", "<pymap@x>")
+            assert mailbox.message_ids_in("Drafts", ["<pymap@x>"])
             mailbox.select("INBOX", readonly=False)
             assert not mailbox.supports_keywords()  # PERMANENTFLAGS without \*
 

@@ -227,7 +227,7 @@ class TestMinimalServer:
     def test_lookups_without_unselect(self, gmail_de: Account) -> None:
         """Looking in Drafts without UNSELECT leaves it examined; the next select is clean."""
         with Mailbox.connect(gmail_de.settings()) as mailbox:
-            assert not mailbox.has_message_id("[Google Mail]/Entwürfe", "<nothing@x>")
+            assert not mailbox.message_ids_in("[Google Mail]/Entwürfe", ["<nothing@x>"])
             selected = mailbox.selected
             assert selected is not None and selected.readonly
             mailbox.select("INBOX", readonly=False)
