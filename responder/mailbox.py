@@ -154,14 +154,13 @@ class FolderState:
 
 @dataclass(frozen=True)
 class Fetched:
-    """One message's metadata, raw header block and (if asked for) the start of its text."""
+    """One message's metadata and raw header block."""
 
     uid: int
     flags: frozenset[str]
     internaldate: datetime  # timezone-aware
     size: int
     header: bytes
-    text: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -547,12 +546,12 @@ class Mailbox:
             return sorted(self._client.search(["SINCE", since]))
 
     def fetch_headers(
-        self, uids: Sequence[int], *, batch: int = 500, text_limit: int | None = None
+        self, uids: Sequence[int], *, batch: int = 500
     ) -> Iterator[Fetched]:
         """Flags, INTERNALDATE, size and header block of each UID, in batches, by UID.
 
-        With text_limit, the first text_limit bytes of the body come along in the same
-        FETCH. Uses BODY.PEEK, so \\Seen is never set; vanished UIDs are skipped.
+        Uses BODY.PEEK, so \\Seen is never set; vanished UIDs are skipped. The text comes
+        later (:meth:`fetch_sections`), only for mail whose header passed the screen.
 
         The whole header is fetched on purpose: with ``HEADER.FIELDS (...)`` (or ``.NOT``)
         the server echoes the field list in every answer and imapclient reads that echo a
@@ -561,8 +560,6 @@ class Mailbox:
         """
         self._require_selected()
         items = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "BODY.PEEK[HEADER]"]
-        if text_limit is not None:
-            items.append(f"BODY.PEEK[TEXT]<0.{int(text_limit)}>")
         for start in range(0, len(uids), batch):
             chunk = list(uids[start : start + batch])
             with self._errors("FETCH"):
@@ -571,16 +568,12 @@ class Mailbox:
                 item = data[uid]
                 if b"BODY[HEADER]" not in item:  # an unsolicited FETCH (e.g. flags only)
                     continue
-                text = None
-                if text_limit is not None:
-                    text = item.get(b"BODY[TEXT]<0>") or b""
                 yield Fetched(
                     uid=uid,
                     flags=frozenset(_text(f) for f in item.get(b"FLAGS", ())),
                     internaldate=_aware(item[b"INTERNALDATE"]),
                     size=int(item.get(b"RFC822.SIZE", 0)),
                     header=item[b"BODY[HEADER]"] or b"",
-                    text=text,
                 )
 
     def fetch_structure(
