@@ -58,7 +58,17 @@ FUZZ = settings(
 DRAFT_HEADERS = frozenset({"from", "to", "cc", "bcc", "subject", "date", "message-id",
                            "in-reply-to", "references", "content-language", "mime-version",
                            "content-type", "content-transfer-encoding"})  # fmt: skip
-INJECTIONS = ("{{ 7*7 }}", "{% raw %}", "{{ config }}", "{% include 'x' %}", "${7*7}", "#{7*7}")
+# 4649*239 = 1111111: a product no date, time or size in a draft can spell by chance
+# (the quoted "On ... 05:49 ... wrote:" line once made a check for "49" fail).
+EVALUATED = "1111111"
+INJECTIONS = (
+    "{{ 4649*239 }}",
+    "{% raw %}",
+    "{{ config }}",
+    "{% include 'x' %}",
+    "${4649*239}",
+    "#{4649*239}",
+)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +202,7 @@ def leaf(draw: st.DrawFn) -> tuple[bytes, bytes]:
         "Hi Anna,\n\nwould you like to grab a coffee next week?\n\nTom",
         "Hallo Anna,\n\nhast du Zeit für einen Kaffee?\n\nJonas",
         "Hei Anna!\n\nSkal vi ta en lunsj neste uke?\n\nKari",
-        "", " ", "\n\n\n", "<p>Lunch {{ 7*7 }} on {% raw %} Friday?</p>",
+        "", " ", "\n\n\n", "<p>Lunch {{ 4649*239 }} on {% raw %} Friday?</p>",
         "On Tue, Tom wrote:\n> coffee?\n-- \nsig",
     ])) + draw(st.text(max_size=80))  # fmt: skip
     if kind == "text/html":
@@ -333,7 +343,7 @@ class TestSenderText:
     @pytest.mark.parametrize(
         "name",
         [encoded("Tom\r\nBcc: evil@x.example"), encoded("Tom\nX-Evil: 1"),
-         encoded("Tom\u2028Bcc: evil@x.example"), encoded("{{ 7*7 }} Hughes"),
+         encoded("Tom\u2028Bcc: evil@x.example"), encoded("{{ 4649*239 }} Hughes"),
          encoded("Tom {% raw %}"), '"Tom\\"\r\n Bcc: evil@x.example"', encoded("Tom\x00\x85"),
          "=?utf-8?b?Hw=!*?=", "Tom =?utf-8?q?=0D=0ABcc:_evil=40x.example?="],
     )  # fmt: skip
@@ -343,19 +353,20 @@ class TestSenderText:
         (found by the fuzzer: "Hw=!*" decodes leniently to a control character)."""
         msg, content = self.draft_of(core, composer, invitation(name=name))
         assert "evil@x.example" not in str(msg.get("Bcc", "")) and "X-Evil" not in msg
-        assert "49" not in content
+        assert EVALUATED not in content
 
     @pytest.mark.parametrize(
         "subject",
         [*INJECTIONS, encoded("Coffee?\r\nBcc: evil@x.example"), encoded("Coffee?\r\n\r\nbody"),
-         "Coffee " + "very long subject " * 30, encoded("Kaffee ☕ {{ 7*7 }}"), "Re: =?bogus?="],
+         "Coffee " + "very long subject " * 30, encoded("Kaffee ☕ {{ 4649*239 }}"),
+         "Re: =?bogus?="],
     )  # fmt: skip
     def test_subject(self, core: Core, composer: Composer, subject: str) -> None:
         """A hostile subject stays one Subject header, template syntax unevaluated."""
         msg, content = self.draft_of(core, composer, invitation(subject=f"Coffee? {subject}"))
         subject_out = str(msg["Subject"])
         assert subject_out.startswith("Re: ") and "\n" not in subject_out
-        assert "Bcc" not in msg and "49" not in subject_out and "49" not in content
+        assert "Bcc" not in msg and EVALUATED not in subject_out and EVALUATED not in content
         if subject in INJECTIONS:
             assert subject in subject_out  # kept as the sender wrote it
 
@@ -368,7 +379,7 @@ class TestSenderText:
         """Body text is quoted as text: never evaluated, never a MIME boundary or header."""
         text = INVITATION.replace("next week?", f"next week? {trap}")
         msg, content = self.draft_of(core, composer, invitation(text=text))
-        assert "49" not in content and "Bcc" not in msg
+        assert EVALUATED not in content and "Bcc" not in msg
         assert not msg.is_multipart()
 
     def test_draft_reveals_no_automation(self, core: Core, composer: Composer) -> None:
@@ -558,7 +569,7 @@ class TestMonsters:
 
     def test_html_only(self, core: Core, composer: Composer) -> None:
         """An HTML-only invitation is read as text (scripts and styles dropped) and drafted."""
-        html = ("<html><head><style>p{color:red}</style><script>alert('{{ 7*7 }}')</script>"
+        html = ("<html><head><style>p{color:red}</style><script>alert('{{ 4649*239 }}')</script>"
                 "</head><body><p>Hi Anna,</p><p>would you like to grab a coffee next week?"
                 "</p><p>Tom</p></body></html>")  # fmt: skip
         raw = (HEAD + "Content-Type: text/html; charset=utf-8\r\n\r\n" + html).encode()
@@ -620,9 +631,9 @@ def hostile_inbox(now: datetime) -> dict[str, bytes]:
     # fmt: off
     return {
         "injection": (head("inj", name=encoded("Tom\r\nBcc: evil@x.example"),
-                           subject="Coffee? {{ 7*7 }} " + encoded("\r\nX-Evil: 1"))
+                           subject="Coffee? {{ 4649*239 }} " + encoded("\r\nX-Evil: 1"))
                       + "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-                      + INVITATION.replace("next week?", "next week? {% raw %}{{ 7*7 }}")
+                      + INVITATION.replace("next week?", "next week? {% raw %}{{ 4649*239 }}")
                       ).encode(),
         "attachment-5mb": (head("big") + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
                            "--b\r\nContent-Type: text/plain\r\n\r\n" + INVITATION
@@ -687,9 +698,9 @@ class TestServicePass:
             assert "Bcc" not in msg and "X-Evil" not in msg
             assert [a.addr_spec for a in msg["To"].addresses] == ["tom.hughes@northwind.example"]
             content = msg.get_content()
-            assert isinstance(content, str) and "49" not in content
+            assert isinstance(content, str) and EVALUATED not in content
         injected = next(d for d in drafts if b"inj@northwind" in d.raw)
-        assert "{{ 7*7 }}" in str(check_draft(injected.raw)["Subject"])
+        assert "{{ 4649*239 }}" in str(check_draft(injected.raw)["Subject"])
         # Nothing was marked read, and a second pass finds nothing new.
         assert all("\\Seen" not in m.flags for m in imap_account.messages())
         (again,) = run_pass(settings_, dry_run=False)
