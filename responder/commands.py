@@ -7,7 +7,8 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -213,6 +214,34 @@ def offline_core(args: argparse.Namespace, settings: Settings) -> Core:
     return Core.from_settings(settings, contacts=contacts)
 
 
+@dataclass(frozen=True)
+class Judged:
+    """An offline command's outcome for one file, and the clock it was judged by."""
+
+    outcome: Outcome
+    now: datetime
+    note: str | None = None  # set when the clock was moved back to the mail's own date
+
+
+def judge_file(core: Core, raw: bytes, *, now: datetime) -> Judged:
+    """Assess a file as a pass would, but judge old mail as of its own date.
+
+    The pass's age rule keeps a first run from answering a year of mail; it says nothing
+    about what a mail *is*, and a user who runs ``classify`` or ``preview`` on a saved
+    .eml wants the detection and the draft, not "too old". So a mail the age rule skips is
+    assessed again as of a minute after its Date header (relative times in the draft then
+    read as the sender meant them), with a note saying a pass would not answer it.
+    """
+    core = offline(core, raw)
+    outcome = assess(core, raw, now=now)
+    skip, message = outcome.decision.skip, outcome.message
+    if skip is None or skip.rule != "too_old" or message is None or message.date is None:
+        return Judged(outcome, now)
+    then = message.date.astimezone(UTC) + timedelta(minutes=1)
+    note = f"{skip.detail}: a pass would not answer it; judged as of {then:%Y-%m-%d %H:%M} UTC"
+    return Judged(assess(core, raw, now=then), then, note)
+
+
 def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
     settings = settings_from(args)
     core = offline_core(args, settings)
@@ -237,7 +266,10 @@ def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
             }
             status = EXIT_ERROR
         else:
-            fields = outcome_fields(assess(offline(core, raw), raw, now=now))
+            judged = judge_file(core, raw, now=now)
+            fields = outcome_fields(judged.outcome)
+            if judged.note:
+                fields["reasons"] = [judged.note, *fields["reasons"]]  # type: ignore[misc]
         if args.json:
             dump_json({"file": str(path), **fields}, out)
         else:
@@ -286,14 +318,16 @@ def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         raise ResponderError(f"{args.file}: cannot read ({exc.strerror})") from None
     core = offline_core(args, settings)
-    now = now_utc()
-    outcome = assess(offline(core, raw), raw, now=now)
+    judged = judge_file(core, raw, now=now_utc())
+    outcome = judged.outcome
+    if judged.note:
+        out.write(f"# note: {judged.note}\n")
     for reason in outcome.decision.reasons:
         out.write(f"# {reason}\n")
     if not outcome.decision.draft:
         out.write(f"No draft: {outcome.decision.skip}\n")
         return EXIT_OK
-    draft = composer.compose(outcome, now=now, me=offline(core, raw).identity)
+    draft = composer.compose(outcome, now=judged.now, me=offline(core, raw).identity)
     out.write(draft.decode("utf-8", "replace") if args.raw else readable(draft))
     return EXIT_OK
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import email
 import email.policy
+import email.utils
 import io
 import json
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -389,6 +391,46 @@ class TestPreviewFile:
         code, _ = run("preview", str(hermetic / "gone.eml"))
         assert code != 0
         assert "gone.eml" in capsys.readouterr().err
+
+
+class TestOldMail:
+    """Offline commands judge a saved mail as of its own date, not as too old to answer."""
+
+    @pytest.fixture(autouse=True)
+    def default_age(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("RESPONDER_MAX_AGE_DAYS", "14")  # the shipped default
+
+    def test_classify_detects_and_notes_the_age(self) -> None:
+        """A 2024 invitation is still detected; the first reason says a pass would skip it."""
+        code, (row,) = classify_json(GUARD / "invitation_en.eml")
+        assert code == 0
+        assert row["invitation"] is True and row["draft"] is True and row["skip"] is None
+        first = row["reasons"][0]  # type: ignore[index]
+        assert "older than 14 days" in first and "a pass would not answer it" in first
+        assert "2024-" in first
+
+    def test_preview_prints_the_draft_dated_after_the_mail(self) -> None:
+        """The draft is shown, dated just after the mail it answers, with the note first."""
+        code, text = run("preview", str(GUARD / "invitation_en.eml"))
+        assert code == 0
+        assert text.startswith("# note: dated 2024-")
+        headers, reply = draft_of(text)
+        assert headers["Subject"] == "Re: Coffee next week?"
+        assert "2024" in headers["Date"]
+        assert reply.startswith("Hi Tom")
+
+    def test_a_recent_mail_gets_no_note(self, tmp_path: Path) -> None:
+        """Mail within the age limit is judged as of now, without a note."""
+        raw = (GUARD / "invitation_en.eml").read_bytes()
+        head, sep, body = raw.partition(b"\n\n")
+        now = email.utils.format_datetime(datetime.now(UTC) - timedelta(hours=1))
+        lines = [b"Date: " + now.encode() if line.startswith(b"Date:") else line
+                 for line in head.split(b"\n")]  # fmt: skip
+        path = tmp_path / "recent.eml"
+        path.write_bytes(b"\n".join(lines) + sep + body)
+        _, text = run("preview", str(path))
+        assert "# note:" not in text
+        assert draft_of(text)[1].startswith("Hi Tom")
 
 
 class TestPreviewSample:
