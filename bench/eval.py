@@ -3,7 +3,7 @@
     python bench/eval.py [--errors N]
 
 The shared corpus is looked for at ../shared/corpus next to the repository (skipped when
-absent); the multilingual sets at tests/data/multilingual and tests/data/multilingual-2
+absent); the multilingual sets at tests/data/multilingual, -2 and -3
 (labels.csv, or labels-*.csv; in a folder with READY-<lang> markers only the marked
 languages). Tune only on the corpus and the dev halves; the heldout halves are reported,
 never tuned on, and ``--errors`` never lists their rows. Nothing in the runtime is fitted
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from responder.evaluate import evaluate, format_report  # noqa: E402 (path set up above)
 
-SETS = ("multilingual", "multilingual-2")
+SETS = ("multilingual", "multilingual-2", "multilingual-3")
 
 
 def _labels(folder: Path) -> list[Path]:
