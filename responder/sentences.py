@@ -261,7 +261,7 @@ def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
 
 
 def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
-    """Record one hit on ``sent`` as ``plan`` says (the first word of a kind is kept)."""
+    """Record one hit on ``sent`` as ``plan`` says (a slot keeps its first word)."""
     action, what, weight, intent = plan
     if action == _SLOT:
         slot, _, social = what.partition("+")
@@ -282,7 +282,7 @@ def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
         sent.clause_words.append(hit.start)
         if what:
             sent.contrasts.append(hit.start)
-    elif all(n[1] != what for n in sent.negatives):
+    else:  # every one is kept: the first of a kind may stand in another clause
         sent.negatives.append((weight, what, hit.text, hit.start))
 
 
@@ -396,11 +396,13 @@ def _negatives(s: Sentence, anchor: int, at: int, reasons: list[str], intro: boo
     scope = {s.clause(anchor)} | ({s.clause(at)} if at >= 0 else set())
     last = max(anchor, at)
     total = 0.0
+    counted: set[str] = set()
     for weight, neg, word, pos in s.negatives:
-        if intro and neg == "third_party":
+        if neg in counted or (intro and neg == "third_party"):
             continue
         after = neg in _AFTER and pos > last and any(last < c <= pos for c in s.contrasts)
         if s.clause(pos) in scope or after:
+            counted.add(neg)  # a kind counts once: "see you then, sounds good" is one
             total += weight
             reasons.append(f'negative cue "{word}" ({neg})')
     return total
@@ -477,8 +479,10 @@ out again. Can you order two kilos?" asks for an order, not for a coffee togethe
 
 def _lent_negatives(lender: Sentence, reasons: list[str], intro: bool) -> float:
     total = 0.0
+    counted: set[str] = set()
     for weight, neg, word, _ in lender.negatives:
-        if neg in _LENT and not (intro and neg == "third_party"):
+        if neg in _LENT and neg not in counted and not (intro and neg == "third_party"):
+            counted.add(neg)
             total += weight
             reasons.append(f'negative cue "{word}" ({neg}) in the asking sentence')
     return total
