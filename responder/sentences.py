@@ -11,6 +11,12 @@ and drinks" does not. Clauses are cut at commas, semicolons, colons, dashes and 
 and before the words of the ``clause`` family ("but", "and I", "aber", "men"). A decline or
 a third party in a contrastive clause *after* the proposal counts too: "I'd love to meet
 you for a beer, but I am in Boston this month" is a regret, not a proposal.
+
+An acceptance is often opened by an interjection in a clause of its own and goes on with
+a word that draws the consequence ("Super, dann machen wir Donnerstag beim Italiener",
+"Great, lunch on Friday then", "Flott, da tar vi en kaffe"): the interjection then bears on
+the whole statement as a confirmation. Without that word ("Super, hast du nächste Woche
+Zeit für einen Kaffee?") it is a reaction to news and says nothing about the proposal.
 """
 
 from __future__ import annotations
@@ -89,6 +95,8 @@ class Sentence:
     work: str | None = None
     clause_words: list[int] = field(default_factory=list)  # "but", "and I": a clause starts
     contrasts: list[int] = field(default_factory=list)  # "but", "however": a contrast starts
+    opening: int = -1  # token of an interjection in a clause of its own ("Super, ...")
+    then: list[int] = field(default_factory=list)  # "then", "dann", "da": a consequence
     _clauses: list[int] | None = None
 
     @property
@@ -239,7 +247,12 @@ def _file_all(
 _Plan = tuple[int, str, float, Intent | None]
 """How a family is filed: an action code, a slot or sub-kind name, a weight, an intent."""
 
-_SKIP, _SLOT, _ACTIVITY, _CLAUSE, _NEGATIVE = range(5)
+_SKIP, _SLOT, _ACTIVITY, _CLAUSE, _NEGATIVE, _MARK = range(6)
+
+_MARKS = frozenset({"clause.interjection", "clause.then"})
+"""Sub-families of ``clause`` that mark a sentence's shape without starting a clause."""
+
+_ENDS = frozenset({".", "!", "?"})
 
 
 def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
@@ -253,6 +266,8 @@ def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
     if kind == "activity":
         leisure = family.endswith((".leisure", "catch_up.social"))
         return _ACTIVITY, "leisure" if leisure else "", weight, Intent(sub)
+    if family in _MARKS:
+        return _MARK, family.partition(".")[2], weight, None
     if name == "clause":
         return _CLAUSE, "contrast" if family == "clause.contrast" else "", weight, None
     if kind == "negative" and sub in NEGATIVES:
@@ -282,8 +297,34 @@ def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
         sent.clause_words.append(hit.start)
         if what:
             sent.contrasts.append(hit.start)
+    elif action == _MARK:
+        _mark(sent, what, weight, hit)
     else:  # every one is kept: the first of a kind may stand in another clause
         sent.negatives.append((weight, what, hit.text, hit.start))
+
+
+def _mark(sent: Sentence, what: str, weight: float, hit: Hit) -> None:
+    """File a consequence word, or an interjection in a clause or sentence of its own: a
+    confirmation that bears on the proposal only in an acceptance (``_accepts``), and only
+    opening the sentence or following a greeting (its first or second clause)."""
+    if what == "then":
+        sent.then.append(hit.start)
+        return
+    words = sent.tokens.words
+    alone = hit.end >= sent.stop or words[hit.end] in CLAUSE_MARKS or words[hit.end] in _ENDS
+    if alone and sent.opening < 0:
+        sent.opening = hit.start
+        sent.negatives.append((weight, "confirm", hit.text, hit.start))
+
+
+def _accepts(s: Sentence, opening: int) -> bool:
+    """True when statement ``s`` draws a consequence in the clause right after the one of
+    its interjection at token ``opening``: "Super, dann machen wir das so", "Great, lunch on
+    Friday then" (not "Klasse, dass du da bist, dann können wir endlich essen gehen")."""
+    if s.question:
+        return False
+    follows = s.clause(opening) + 1
+    return any(s.clause(t) == follows for t in s.then)
 
 
 def best_sentence(
@@ -349,6 +390,7 @@ def score_sentence(
         reasons.append("asks for a time next")
     base += (0.5 if s.you else 0.0) + (0.5 if s.question and request >= weights["strong"] else 0.0)
     base -= _negatives(s, anchor, at, reasons, intro)
+    base -= _accepted_before(sentences, i, reasons)
     if lender is not None:  # the sentence that asks brings its own negatives along
         base -= _lent_negatives(lender, reasons, intro)
     if s.work and intent in BARE:
@@ -401,11 +443,32 @@ def _negatives(s: Sentence, anchor: int, at: int, reasons: list[str], intro: boo
         if neg in counted or (intro and neg == "third_party"):
             continue
         after = neg in _AFTER and pos > last and any(last < c <= pos for c in s.contrasts)
-        if s.clause(pos) in scope or after:
+        accepted = pos == s.opening and s.clause(pos) <= 1 and _accepts(s, pos)
+        if s.clause(pos) in scope or after or accepted:
             counted.add(neg)  # a kind counts once: "see you then, sounds good" is one
             total += weight
             reasons.append(f'negative cue "{word}" ({neg})')
     return total
+
+
+INTERJECTION_WORDS = 3
+"""Words a sentence of its own may have to count as an interjection ("Super!", "Sounds
+great!") that opens the next one."""
+
+
+def _accepted_before(sentences: dict[int, Sentence], i: int, reasons: list[str]) -> float:
+    """The confirmation of an interjection standing as the sentence before, when this one
+    draws the consequence in its first clause ("Perfekt! Dann machen wir das so: ...")."""
+    s, prev = sentences[i], sentences.get(i - 1)
+    if prev is None or prev.opening < 0 or prev.words > INTERJECTION_WORDS or s.opening >= 0:
+        return 0.0
+    if prev.clause(prev.opening) > 1:
+        return 0.0
+    if s.question or not any(s.clause(t) == 0 for t in s.then):
+        return 0.0
+    weight, _, word, _ = next(n for n in prev.negatives if n[3] == prev.opening)
+    reasons.append(f'negative cue "{word}" (confirm) before "{s.tokens.words[s.then[0]]}"')
+    return weight
 
 
 def _anchor(s: Sentence, at: int) -> tuple[float, Intent, str, int]:
