@@ -97,6 +97,8 @@ class Sentence:
     contrasts: list[int] = field(default_factory=list)  # "but", "however": a contrast starts
     opening: int = -1  # token of an interjection in a clause of its own ("Super, ...")
     then: list[int] = field(default_factory=list)  # "then", "dann", "da": a consequence
+    purpose: list[int] = field(default_factory=list)  # "to", "zu", "å": an infinitive of purpose
+    talk: list[int] = field(default_factory=list)  # "talk", "sprechen", "høre": a conversation
     _clauses: list[int] | None = None
 
     @property
@@ -249,7 +251,7 @@ _Plan = tuple[int, str, float, Intent | None]
 
 _SKIP, _SLOT, _ACTIVITY, _CLAUSE, _NEGATIVE, _MARK = range(6)
 
-_MARKS = frozenset({"clause.interjection", "clause.then"})
+_MARKS = frozenset({"clause.interjection", "clause.then", "clause.purpose", "clause.talk"})
 """Sub-families of ``clause`` that mark a sentence's shape without starting a clause."""
 
 _ENDS = frozenset({".", "!", "?"})
@@ -307,14 +309,32 @@ def _mark(sent: Sentence, what: str, weight: float, hit: Hit) -> None:
     """File a consequence word, or an interjection in a clause or sentence of its own: a
     confirmation that bears on the proposal only in an acceptance (``_accepts``), and only
     opening the sentence or following a greeting (its first or second clause)."""
-    if what == "then":
-        sent.then.append(hit.start)
+    if what in ("then", "purpose", "talk"):
+        getattr(sent, what).append(hit.start)
         return
     words = sent.tokens.words
     alone = hit.end >= sent.stop or words[hit.end] in CLAUSE_MARKS or words[hit.end] in _ENDS
     if alone and sent.opening < 0:
         sent.opening = hit.start
         sent.negatives.append((weight, "confirm", hit.text, hit.start))
+
+
+def _task(s: Sentence) -> str:
+    """The infinitive of purpose after a request for time in a sentence that names no
+    meeting ("time to help me move", "Zeit, meine Katze zu füttern", "tid til å hjelpe
+    meg"), as a reason; "" when there is none. A time after the word is a range, not a
+    purpose ("free Monday to Wednesday", "Zeit um 10"); a talk verb after it makes the time
+    a conversation ("20 minutes of your time to talk about careers")."""
+    assert s.availability is not None
+    words = s.tokens.words
+    for k in s.purpose:
+        nxt = k + 1
+        if k < s.availability[1] or (nxt < s.stop and (nxt in s.soft or words[nxt][0].isdigit())):
+            continue
+        if any(t > k for t in s.talk):
+            return ""
+        return f'for a task ("{" ".join(words[k : min(nxt + 2, s.stop)])}")'
+    return ""
 
 
 def _accepts(s: Sentence, opening: int) -> bool:
@@ -375,6 +395,9 @@ def score_sentence(
         base = weight + request
         reasons = [why, label]
     elif s.availability and (s.time or s.duration or s.question):
+        task = _task(s)
+        if task:  # "Do you have time to help me move?": time for a favour, not a meeting
+            return Best(0.0, i, (f'asks for time "{s.availability[0]}" {task}',), None)
         asks = weights["strong"] if s.strong else weights["weak"] if s.question else 0.0
         base = weights["availability"] + asks
         intent, how = Intent.MEETING, "time"
