@@ -392,13 +392,20 @@ def score_sentence(
             )
         if request == 0.0:
             return Best(0.0, i, (why,), intent)
-        base = weight + request
         reasons = [why, label]
+        if s.availability and weight < weights["availability"]:
+            # "grab 20 minutes together next week to chat": the slot asked for is the
+            # meeting, the weak word only says what it is for
+            weight = weights["availability"]
+            reasons.append(f'a slot of time "{s.availability[0]}"')
+        base = weight + request
     elif s.availability and (s.time or s.duration or s.question):
         task = _task(s)
         if task:  # "Do you have time to help me move?": time for a favour, not a meeting
             return Best(0.0, i, (f'asks for time "{s.availability[0]}" {task}',), None)
-        asks = weights["strong"] if s.strong else weights["weak"] if s.question else 0.0
+        asks = (
+            weights["strong"] if s.strong else weights["weak"] if s.question or s.weak else 0.0
+        )
         base = weights["availability"] + asks
         intent, how = Intent.MEETING, "time"
         reasons = [f'asks for time "{s.availability[0]}"']
