@@ -505,6 +505,53 @@ class Matcher:
 
 
 
+ON_DEMAND = frozenset({"clause.interjection", "clause.then", "clause.purpose", "clause.talk"})
+"""Families left out of the scan and matched (``PhraseSet``) only in a sentence that a rule
+asks about: their words are among the commonest ("to", "then", "da", "great"), and a hit at
+nearly every sentence cost more than the rules that read them."""
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases matched on demand within one sentence, indexed by their first word."""
+
+    first: Mapping[str, tuple[tuple[Element, ...], ...]]
+    stems: tuple[tuple[str, tuple[Element, ...]], ...]  # phrases whose first word is a prefix
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseSet:
+        """The set of ``phrases`` (raw ``re:`` ones are not supported here and left out)."""
+        first: dict[str, list[tuple[Element, ...]]] = {}
+        stems: list[tuple[str, tuple[Element, ...]]] = []
+        for phrase in phrases:
+            if phrase.startswith("re:"):
+                continue
+            elems = phrase_elements(phrase)
+            kind, value = elems[1] if elems[0][0] == START else elems[0]
+            if kind == PREFIX:
+                stems.append((value, elems))
+            else:
+                first.setdefault(value, []).append(elems)
+        return cls({k: tuple(v) for k, v in first.items()}, tuple(stems))
+
+    def spans(self, words: Sequence[str], first: int, stop: int) -> list[tuple[int, int]]:
+        """(start, end) of every phrase found in ``words[first:stop]``, by start."""
+        found: list[tuple[int, int]] = []
+        get, stems = self.first.get, self.stems
+        for i in range(first, stop):
+            word = words[i]
+            candidates = get(word, ())
+            if stems:
+                candidates += tuple(e for stem, e in stems if word.startswith(stem))
+            for elems in candidates:
+                if elems[0][0] == START and i > first and words[i - 1] not in CLAUSE_MARKS:
+                    continue
+                end = _match(elems, words, i, stop)
+                if end > i:
+                    found.append((i, end))
+        return found
+
+
 _PLAIN = None
 
 
@@ -595,6 +642,8 @@ def _owners(
     activity_anchors = _AnchorSet()
     for lang, families in lexicons.items():
         for name, family_phrases in families.items():
+            if name in ON_DEMAND:
+                continue
             for phrase in family_phrases:
                 where = f"lexicons/{lang}.toml [{name}]: phrase {phrase!r}"
                 if phrase.startswith("re:"):

@@ -12,11 +12,9 @@ and before the words of the ``clause`` family ("but", "and I", "aber", "men"). A
 a third party in a contrastive clause *after* the proposal counts too: "I'd love to meet
 you for a beer, but I am in Boston this month" is a regret, not a proposal.
 
-An acceptance is often opened by an interjection in a clause of its own and goes on with
-a word that draws the consequence ("Super, dann machen wir Donnerstag beim Italiener",
-"Great, lunch on Friday then", "Flott, da tar vi en kaffe"): the interjection then bears on
-the whole statement as a confirmation. Without that word ("Super, hast du nächste Woche
-Zeit für einen Kaffee?") it is a reaction to news and says nothing about the proposal.
+Two shapes read on demand change what a proposal means (``responder.shapes``): an acceptance
+opened by an interjection ("Super, dann machen wir das so") is a confirmation, and time
+asked for a task ("Do you have time to help me move?") is no request to meet.
 """
 
 from __future__ import annotations
@@ -29,8 +27,9 @@ from itertools import compress, count
 from operator import methodcaller
 
 from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
-from responder.matcher import CLAUSE_MARKS
+from responder.matcher import CLAUSE_MARKS, PhraseSet
 from responder.model import Intent
+from responder.shapes import Shapes, acceptance, accepted_before, shapes_for, task
 
 SHORT_QUESTION = 6
 """A question of at most this many words that names a meeting ("Free for lunch?") asks
@@ -95,11 +94,9 @@ class Sentence:
     work: str | None = None
     clause_words: list[int] = field(default_factory=list)  # "but", "and I": a clause starts
     contrasts: list[int] = field(default_factory=list)  # "but", "however": a contrast starts
-    opening: int = -1  # token of an interjection in a clause of its own ("Super, ...")
-    then: list[int] = field(default_factory=list)  # "then", "dann", "da": a consequence
-    purpose: list[int] = field(default_factory=list)  # "to", "zu", "å": an infinitive of purpose
-    talk: list[int] = field(default_factory=list)  # "talk", "sprechen", "høre": a conversation
+    shapes: Shapes | None = None  # the on-demand phrase sets (``responder.shapes``)
     _clauses: list[int] | None = None
+    _shaped: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -127,6 +124,14 @@ class Sentence:
             return False
         marks = sum(1 for w in self.tokens.words[self.first : token] if w in _QUOTES)
         return marks % 2 == 1
+
+    def shape(self, name: str) -> list[tuple[int, int]]:
+        """Spans of the on-demand phrase set ``name`` ("then", "purpose", ...) here."""
+        found = self._shaped.get(name)
+        if found is None:
+            phrases: PhraseSet = getattr(self.shapes, name)
+            found = self._shaped[name] = phrases.spans(self.tokens.words, self.first, self.stop)
+        return found
 
     def clause(self, token: int) -> int:
         """Index of the clause holding ``token``."""
@@ -173,14 +178,15 @@ def collect(
     hits = lexicon.scan(tokens, languages, raw_in=())
     hits += compound_hits(tokens, lexicon, languages, hits)
     words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
-    _file_all(sentences, hits, tokens, lexicon, words)
+    shapes = shapes_for(lexicon, languages)
+    _file_all(sentences, hits, tokens, lexicon, words, shapes)
     focus = {s.index for s in sentences.values() if s.activity or s.availability}
     count = len(tokens.bounds)
     near = sorted({j + d for j in focus for d in (-1, 0, 1) if 0 <= j + d < count})
     if near:
         raw = lexicon.scan_raw(tokens, languages, near)
         if raw:
-            _file_all(sentences, raw, tokens, lexicon, words)
+            _file_all(sentences, raw, tokens, lexicon, words, shapes)
             hits = [*hits, *raw]
     return sentences, hits
 
@@ -228,7 +234,7 @@ def _kinds(family: str) -> frozenset[str]:
 
 def _file_all(
     sentences: dict[int, Sentence], hits: Sequence[Hit], tokens: Tokens, lexicon: Lexicon,
-    words: tuple[frozenset[str], frozenset[str]],
+    words: tuple[frozenset[str], frozenset[str]], shapes: Shapes,
 ) -> None:
     plans: dict[tuple[str, str], _Plan] = lexicon.plans
     for hit in hits:
@@ -236,7 +242,8 @@ def _file_all(
         if sent is None:
             first, stop = tokens.bounds[hit.sentence]
             sent = sentences[hit.sentence] = Sentence(
-                tokens, hit.sentence, first, stop, you_words=words[0], lead_words=words[1]
+                tokens, hit.sentence, first, stop, you_words=words[0], lead_words=words[1],
+                shapes=shapes,
             )
         for name in hit.families:
             plan = plans.get((name, hit.language))
@@ -249,12 +256,7 @@ def _file_all(
 _Plan = tuple[int, str, float, Intent | None]
 """How a family is filed: an action code, a slot or sub-kind name, a weight, an intent."""
 
-_SKIP, _SLOT, _ACTIVITY, _CLAUSE, _NEGATIVE, _MARK = range(6)
-
-_MARKS = frozenset({"clause.interjection", "clause.then", "clause.purpose", "clause.talk"})
-"""Sub-families of ``clause`` that mark a sentence's shape without starting a clause."""
-
-_ENDS = frozenset({".", "!", "?"})
+_SKIP, _SLOT, _ACTIVITY, _CLAUSE, _NEGATIVE = range(5)
 
 
 def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
@@ -268,8 +270,6 @@ def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
     if kind == "activity":
         leisure = family.endswith((".leisure", "catch_up.social"))
         return _ACTIVITY, "leisure" if leisure else "", weight, Intent(sub)
-    if family in _MARKS:
-        return _MARK, family.partition(".")[2], weight, None
     if name == "clause":
         return _CLAUSE, "contrast" if family == "clause.contrast" else "", weight, None
     if kind == "negative" and sub in NEGATIVES:
@@ -299,52 +299,8 @@ def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
         sent.clause_words.append(hit.start)
         if what:
             sent.contrasts.append(hit.start)
-    elif action == _MARK:
-        _mark(sent, what, weight, hit)
     else:  # every one is kept: the first of a kind may stand in another clause
         sent.negatives.append((weight, what, hit.text, hit.start))
-
-
-def _mark(sent: Sentence, what: str, weight: float, hit: Hit) -> None:
-    """File a consequence word, or an interjection in a clause or sentence of its own: a
-    confirmation that bears on the proposal only in an acceptance (``_accepts``), and only
-    opening the sentence or following a greeting (its first or second clause)."""
-    if what in ("then", "purpose", "talk"):
-        getattr(sent, what).append(hit.start)
-        return
-    words = sent.tokens.words
-    alone = hit.end >= sent.stop or words[hit.end] in CLAUSE_MARKS or words[hit.end] in _ENDS
-    if alone and sent.opening < 0:
-        sent.opening = hit.start
-        sent.negatives.append((weight, "confirm", hit.text, hit.start))
-
-
-def _task(s: Sentence) -> str:
-    """The infinitive of purpose after a request for time in a sentence that names no
-    meeting ("time to help me move", "Zeit, meine Katze zu füttern", "tid til å hjelpe
-    meg"), as a reason; "" when there is none. A time after the word is a range, not a
-    purpose ("free Monday to Wednesday", "Zeit um 10"); a talk verb after it makes the time
-    a conversation ("20 minutes of your time to talk about careers")."""
-    assert s.availability is not None
-    words = s.tokens.words
-    for k in s.purpose:
-        nxt = k + 1
-        if k < s.availability[1] or (nxt < s.stop and (nxt in s.soft or words[nxt][0].isdigit())):
-            continue
-        if any(t > k for t in s.talk):
-            return ""
-        return f'for a task ("{" ".join(words[k : min(nxt + 2, s.stop)])}")'
-    return ""
-
-
-def _accepts(s: Sentence, opening: int) -> bool:
-    """True when statement ``s`` draws a consequence in the clause right after the one of
-    its interjection at token ``opening``: "Super, dann machen wir das so", "Great, lunch on
-    Friday then" (not "Klasse, dass du da bist, dann können wir endlich essen gehen")."""
-    if s.question:
-        return False
-    follows = s.clause(opening) + 1
-    return any(s.clause(t) == follows for t in s.then)
 
 
 def best_sentence(
@@ -400,9 +356,9 @@ def score_sentence(
             reasons.append(f'a slot of time "{s.availability[0]}"')
         base = weight + request
     elif s.availability and (s.time or s.duration or s.question):
-        task = _task(s)
-        if task:  # "Do you have time to help me move?": time for a favour, not a meeting
-            return Best(0.0, i, (f'asks for time "{s.availability[0]}" {task}',), None)
+        why_not = task(s)
+        if why_not:  # "Do you have time to help me move?": time for a favour, not a meeting
+            return Best(0.0, i, (f'asks for time "{s.availability[0]}" {why_not}',), None)
         asks = (
             weights["strong"] if s.strong else weights["weak"] if s.question or s.weak else 0.0
         )
@@ -463,42 +419,45 @@ def _kind(s: Sentence, request: float, weights: dict[str, float]) -> str:
 def _negatives(s: Sentence, anchor: int, at: int, reasons: list[str], intro: bool) -> float:
     """The weight of the negatives that bear on the proposal (appending their reasons); in
     an introduction the third party is the point, not a negative."""
-    if not s.negatives:
-        return 0.0
+    total = 0.0
+    counted: set[str] = set()
+    if s.negatives:
+        total = _scoped(s, anchor, at, reasons, intro, counted)
+    if "confirm" not in counted:
+        opened = acceptance(s)
+        if opened and s.shapes is not None:  # "Great, lunch on Friday then": a confirmation
+            total += s.shapes.weight
+            reasons.append(f'acceptance: "{opened}" and a consequence')
+    return total
+
+
+def _scoped(
+    s: Sentence, anchor: int, at: int, reasons: list[str], intro: bool, counted: set[str]
+) -> float:
+    """The negatives in the clause of the meeting word or the request (or, for a decline,
+    a third party or "by e-mail", after a contrast), each kind once."""
     scope = {s.clause(anchor)} | ({s.clause(at)} if at >= 0 else set())
     last = max(anchor, at)
     total = 0.0
-    counted: set[str] = set()
     for weight, neg, word, pos in s.negatives:
         if neg in counted or (intro and neg == "third_party"):
             continue
         after = neg in _AFTER and pos > last and any(last < c <= pos for c in s.contrasts)
-        accepted = pos == s.opening and s.clause(pos) <= 1 and _accepts(s, pos)
-        if s.clause(pos) in scope or after or accepted:
+        if s.clause(pos) in scope or after:
             counted.add(neg)  # a kind counts once: "see you then, sounds good" is one
             total += weight
             reasons.append(f'negative cue "{word}" ({neg})')
     return total
 
 
-INTERJECTION_WORDS = 3
-"""Words a sentence of its own may have to count as an interjection ("Super!", "Sounds
-great!") that opens the next one."""
-
-
 def _accepted_before(sentences: dict[int, Sentence], i: int, reasons: list[str]) -> float:
-    """The confirmation of an interjection standing as the sentence before, when this one
-    draws the consequence in its first clause ("Perfekt! Dann machen wir das so: ...")."""
-    s, prev = sentences[i], sentences.get(i - 1)
-    if prev is None or prev.opening < 0 or prev.words > INTERJECTION_WORDS or s.opening >= 0:
+    """The confirmation of an interjection as the sentence before: "Perfekt! Dann ..."."""
+    s = sentences[i]
+    before = accepted_before(sentences, i)
+    if not before or s.shapes is None:
         return 0.0
-    if prev.clause(prev.opening) > 1:
-        return 0.0
-    if s.question or not any(s.clause(t) == 0 for t in s.then):
-        return 0.0
-    weight, _, word, _ = next(n for n in prev.negatives if n[3] == prev.opening)
-    reasons.append(f'negative cue "{word}" (confirm) before "{s.tokens.words[s.then[0]]}"')
-    return weight
+    reasons.append(f'acceptance: "{before}" before it')
+    return s.shapes.weight
 
 
 def _anchor(s: Sentence, at: int) -> tuple[float, Intent, str, int]:
