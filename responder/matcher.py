@@ -433,8 +433,10 @@ class Matcher:
         """Every cue of ``languages`` in ``tokens``, sorted by position (longest first).
 
         Hits inside an idiom ("free lunch", "lunch break") are dropped: the idiom means
-        something else than the words it holds. Raw patterns are tried in the sentences
-        ``raw_in`` (all when None).
+        something else than the words it holds. An idiom of the mail's own language (the
+        first of ``languages``) also drops the other languages' reading of its very words:
+        "at mine" is "that my" in Norwegian, not an English visit. Raw patterns are tried
+        in the sentences ``raw_in`` (all when None).
         """
         langs = tuple(languages)
         words = tokens.words
@@ -450,10 +452,13 @@ class Matcher:
             end = -neg_end
             if blanked and any(a <= start and end <= b for a, b in blanked):
                 continue
+            own = langs
             if phrase.idiom and not phrase.idiom.isdisjoint(langs):
                 blanked.append((start, end))
+                if langs[0] in phrase.idiom:  # a false friend of another language's cue
+                    own = langs[:1]
             text = words[start] if end == start + 1 else " ".join(words[start:end])
-            for lang in langs:
+            for lang in own:
                 owned = phrase.owners.get(lang)
                 if owned is not None and owned[0]:
                     hits.append(Hit(start, end, s, text, lang, owned[0], owned[1]))
