@@ -36,7 +36,7 @@ _CURLY = "\u2019"
 _GAP_TOKEN = "..."  # noqa: S105 (the gap marker of the phrase syntax, not a secret)
 GAP_WORDS = 4
 """How many words (or commas) a ``...`` gap may stand for."""
-CLAUSE_GAP_WORDS = 12
+CLAUSE_GAP_WORDS = 16
 """How many words a ``~`` gap may stand for; it never crosses a comma or another mark, so
 it stays within one clause."""
 _CLAUSE_GAP_TOKEN = "~"  # noqa: S105 (the clause gap of the phrase syntax, not a secret)

@@ -9,7 +9,8 @@
 - **Time asked for a task.** "Do you have time to help me move?", "Hast du Zeit, mir beim
   Umzug zu helfen?", "Har du tid til å hjelpe meg å flytte?": an infinitive of purpose
   after a request for time, in a sentence that names no meeting, says the time is for a
-  favour, unless a talk verb follows ("20 minutes of your time to talk about careers").
+  favour, unless a talk verb or a word of doing it together follows ("20 minutes of your
+  time to talk about careers", "Zeit, mit mir eine Runde um den See zu drehen").
 
 Their words (the families ``clause.interjection``, ``clause.then``, ``clause.purpose`` and
 ``clause.talk``) are among the commonest of a language ("to", "then", "da"), so the matcher
@@ -107,16 +108,16 @@ def accepted_before(sentences: dict[int, Sentence], i: int) -> str:
 def task(s: Sentence) -> str:
     """The infinitive of purpose after the request for time of ``s`` (a sentence that names
     no meeting), as a reason; "" when there is none. A time after the word is a range, not
-    a purpose ("free Monday to Wednesday", "Zeit um 10"); a talk verb after it makes the
-    time a conversation."""
+    a purpose ("free Monday to Wednesday", "Zeit um 10"); a talk verb or "with me" after
+    the request makes the time a conversation or something done together."""
     if s.shapes is None or s.availability is None:
         return ""
-    words = s.tokens.words
+    words, asked = s.tokens.words, s.availability[1]
     for k, _ in s.shape("purpose"):
         nxt = k + 1
-        if k < s.availability[1] or (nxt < s.stop and (nxt in s.soft or words[nxt][0].isdigit())):
+        if k < asked or (nxt < s.stop and (nxt in s.soft or words[nxt][0].isdigit())):
             continue
-        if any(t > k for t, _ in s.shape("talk")):
+        if any(t > asked for t, _ in s.shape("talk")):
             return ""
         return f'for a task ("{" ".join(words[k : min(nxt + 2, s.stop)])}")'
     return ""
