@@ -522,6 +522,7 @@ class PhraseSet:
 
     first: Mapping[str, tuple[tuple[Element, ...], ...]]
     stems: tuple[tuple[str, tuple[Element, ...]], ...]  # phrases whose first word is a prefix
+    at_start: bool = False  # every phrase begins with "^": only clause starts are tried
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> PhraseSet:
@@ -537,13 +538,17 @@ class PhraseSet:
                 stems.append((value, elems))
             else:
                 first.setdefault(value, []).append(elems)
-        return cls({k: tuple(v) for k, v in first.items()}, tuple(stems))
+        every = [e for v in first.values() for e in v] + [e for _, e in stems]
+        at_start = bool(every) and all(e[0][0] == START for e in every)
+        return cls({k: tuple(v) for k, v in first.items()}, tuple(stems), at_start)
 
     def spans(self, words: Sequence[str], first: int, stop: int) -> list[tuple[int, int]]:
         """(start, end) of every phrase found in ``words[first:stop]``, by start."""
         found: list[tuple[int, int]] = []
         get, stems = self.first.get, self.stems
         for i in range(first, stop):
+            if self.at_start and i > first and words[i - 1] not in CLAUSE_MARKS:
+                continue
             word = words[i]
             candidates = get(word, ())
             if stems:

@@ -36,6 +36,10 @@ INTERJECTION_WORDS = 3
 
 _ENDS = frozenset({".", "!", "?"})
 
+_HEAD = 2 * INTERJECTION_WORDS + 2
+"""Tokens at a sentence's start within which an opening interjection's clause must end
+(after a greeting at most: "Hi Anna, great, then ...")."""
+
 
 @dataclass(frozen=True)
 class Shapes:
@@ -80,6 +84,8 @@ def acceptance(s: Sentence) -> str:
     if s.shapes is None or s.question:
         return ""
     words = s.tokens.words
+    if CLAUSE_MARKS.isdisjoint(words[s.first : s.first + _HEAD]):
+        return ""  # no clause of its own near the start: most sentences end here
     at = _opening(s.shape("interjection"), words, s.stop)
     if at < 0 or s.clause(at) > 1:
         return ""
@@ -95,11 +101,11 @@ def accepted_before(sentences: dict[int, Sentence], i: int) -> str:
     s = sentences[i]
     if s.shapes is None or s.question or i == 0:
         return ""
-    if not any(s.clause(t) == 0 for t, _ in s.shape("then")):
-        return ""
     words = s.tokens.words
     first, stop = s.tokens.bounds[i - 1]
     if sum(1 for w in words[first:stop] if w[0].isalnum()) > INTERJECTION_WORDS:
+        return ""
+    if not any(s.clause(t) == 0 for t, _ in s.shape("then")):
         return ""
     at = _opening(s.shapes.interjection.spans(words, first, stop), words, stop)
     return words[at] if at >= 0 else ""
