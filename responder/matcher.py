@@ -7,7 +7,9 @@ and curly apostrophes are straightened. Sentences end at ., ! or ? (a run of the
 once; a full stop after a known abbreviation ends nothing), at a blank line, and before a
 bullet or quote line.
 
-A phrase of the lexicon is a pattern of tokens (exact words, word prefixes, gaps), indexed
+A phrase of the lexicon is a pattern of tokens (exact words, word prefixes, gaps of a few
+words, and clause gaps that reach across a whole clause, for verbs whose particle comes at
+the end: "Kommen Sie doch am Donnerstag bei uns im Showroom vorbei"), indexed
 by its first one or two tokens; each distinct word is looked up once (and remembered) to
 know which phrases may start at it. A phrase never spans two sentences. Raw patterns
 (``re:``) run as one regex over the text of chosen sentences.
@@ -34,6 +36,10 @@ _CURLY = "\u2019"
 _GAP_TOKEN = "..."  # noqa: S105 (the gap marker of the phrase syntax, not a secret)
 GAP_WORDS = 4
 """How many words (or commas) a ``...`` gap may stand for."""
+CLAUSE_GAP_WORDS = 16
+"""How many words a ``~`` gap may stand for; it never crosses a comma or another mark, so
+it stays within one clause."""
+_CLAUSE_GAP_TOKEN = "~"  # noqa: S105 (the clause gap of the phrase syntax, not a secret)
 
 _PIECE = re.compile(
     r"(?:\d{1,2}\.){1,2}(?:\d{2,4})?(?![^\W_])"  # a date: 14. / 14.04. / 14.04.2026
@@ -82,7 +88,7 @@ _DIGIT = re.compile(r"\d")
 _CACHE_SIZE = 200_000
 """Distinct chunks (and words) remembered; a cache is emptied when it grows past this."""
 
-EXACT, PREFIX, GAP, START = 0, 1, 2, 3
+EXACT, PREFIX, GAP, START, CLAUSE_GAP = 0, 1, 2, 3, 4
 CLAUSE_MARKS = frozenset({",", ";", ":", "(", ")", "-", "--", "---", "\u2013", "\u2014"})
 """Tokens that end a clause; ``^`` in a phrase matches after one or at a sentence start."""
 Element = tuple[int, str]
@@ -90,15 +96,16 @@ _NOTHING: tuple[int, ...] = ()
 
 class _Node:
     """A node of the phrase trie: the phrases that end here, and where to go on (the next
-    exact word, a word prefix, a gap of up to GAP_WORDS words)."""
+    exact word, a word prefix, a gap of up to GAP_WORDS words, a gap within the clause)."""
 
-    __slots__ = ("ends", "gap", "next", "stems")
+    __slots__ = ("ends", "far", "gap", "next", "stems")
 
     def __init__(self) -> None:
         self.ends: tuple[int, ...] = ()
         self.next: dict[str, _Node] = {}
         self.stems: list[tuple[str, _Node]] = []
         self.gap: _Node | None = None
+        self.far: _Node | None = None
 
     def child(self, kind: int, value: str) -> _Node:
         """The child for one element, made if missing."""
@@ -106,6 +113,10 @@ class _Node:
             if self.gap is None:
                 self.gap = _Node()
             return self.gap
+        if kind == CLAUSE_GAP:
+            if self.far is None:
+                self.far = _Node()
+            return self.far
         if kind == PREFIX:
             for stem, node in self.stems:
                 if stem == value:
@@ -144,10 +155,10 @@ def phrase_elements(phrase: str) -> tuple[Element, ...]:
                 raise ValueError("^ (start of a clause) may only begin a phrase")
             out.append((START, ""))
             continue
-        if part == _GAP_TOKEN:
-            if out and out[-1][0] == GAP:
+        if part in (_GAP_TOKEN, _CLAUSE_GAP_TOKEN):
+            if out and out[-1][0] in _GAPS:
                 raise ValueError("two gaps in a row")
-            out.append((GAP, ""))
+            out.append((GAP if part == _GAP_TOKEN else CLAUSE_GAP, ""))
             continue
         star = part.endswith("*") and len(part) > 1
         pieces = _PIECE.findall(part[:-1] if star else part)
@@ -156,13 +167,20 @@ def phrase_elements(phrase: str) -> tuple[Element, ...]:
         out.extend((EXACT, p) for p in pieces[:-1])
         out.append((PREFIX if star else EXACT, pieces[-1]))
     body = out[1:] if out and out[0][0] == START else out
-    if not body or body[0][0] == GAP or out[-1][0] == GAP:
+    if not body or body[0][0] in _GAPS or out[-1][0] in _GAPS:
         raise ValueError("a phrase must start and end with a word")
     return tuple(out)
 
 
+_GAPS = (GAP, CLAUSE_GAP)
+
+
 def _gap_ok(word: str) -> bool:
     return word == "," or word[0].isalnum()
+
+
+def _far_ok(word: str) -> bool:
+    return word[0].isalnum()
 
 
 def _match(elems: Sequence[Element], words: Sequence[str], i: int, stop: int) -> int:
@@ -170,10 +188,11 @@ def _match(elems: Sequence[Element], words: Sequence[str], i: int, stop: int) ->
     for k, (kind, value) in enumerate(elems):
         if kind == START:
             continue
-        if kind == GAP:
+        if kind in _GAPS:
             rest = elems[k + 1 :]
             after, wanted = rest[0]
-            limit = min(i + GAP_WORDS + 1, stop)
+            far = kind == CLAUSE_GAP
+            limit = min(i + (CLAUSE_GAP_WORDS if far else GAP_WORDS) + 1, stop)
             if after == EXACT and wanted not in words[i:limit]:
                 return -1
             for j in range(i, limit):
@@ -182,7 +201,7 @@ def _match(elems: Sequence[Element], words: Sequence[str], i: int, stop: int) ->
                     end = _match(rest, words, j, stop)
                     if end >= 0:
                         return end
-                if not _gap_ok(word):
+                if not (_far_ok(word) if far else _gap_ok(word)):
                     break
             return -1
         if i >= stop:
@@ -209,6 +228,8 @@ def _walk(
             _walk_stems(node, words, i, j, stop, s, found)
     if node.gap is not None:
         _walk_gap(node.gap, words, i, j, stop, s, found)
+    if node.far is not None:
+        _walk_gap(node.far, words, i, j, stop, s, found, far=True)
 
 
 def _walk_stems(
@@ -224,10 +245,12 @@ def _walk_stems(
 
 def _walk_gap(
     gap: _Node, words: Sequence[str], i: int, j: int, stop: int, s: int,
-    found: list[tuple[int, int, int, int]],
+    found: list[tuple[int, int, int, int]], *, far: bool = False,
 ) -> None:
-    """After a gap: the next element at words[j], or up to GAP_WORDS words later."""
-    limit = min(j + GAP_WORDS + 1, stop)
+    """After a gap: the next element at words[j], or up to GAP_WORDS words later (for a
+    clause gap, CLAUSE_GAP_WORDS words, and never past a punctuation mark)."""
+    limit = min(j + (CLAUSE_GAP_WORDS if far else GAP_WORDS) + 1, stop)
+    ok = _far_ok if far else _gap_ok
     if not gap.stems and gap.next.keys().isdisjoint(words[j:limit]):
         return
     for jj in range(j, limit):
@@ -237,7 +260,7 @@ def _walk_gap(
             _walk(nxt, words, i, jj + 1, stop, s, found)
         if gap.stems:
             _walk_stems(gap, words, i, jj, stop, s, found)
-        if not _gap_ok(word):
+        if not ok(word):
             break
 
 
@@ -393,6 +416,8 @@ class Matcher:
                             _walk_stems(node, words, i, i + 1, stop, s, found)
                     if node.gap is not None:
                         _walk_gap(node.gap, words, i, i + 1, stop, s, found)
+                    if node.far is not None:
+                        _walk_gap(node.far, words, i, i + 1, stop, s, found, far=True)
         at_start = self.at_start
         if at_start:  # a "^" phrase counts only at the start of a sentence or clause
             marks = CLAUSE_MARKS
@@ -408,8 +433,10 @@ class Matcher:
         """Every cue of ``languages`` in ``tokens``, sorted by position (longest first).
 
         Hits inside an idiom ("free lunch", "lunch break") are dropped: the idiom means
-        something else than the words it holds. Raw patterns are tried in the sentences
-        ``raw_in`` (all when None).
+        something else than the words it holds. An idiom of the mail's own language (the
+        first of ``languages``) also drops the other languages' reading of its very words:
+        "at mine" is "that my" in Norwegian, not an English visit. Raw patterns are tried
+        in the sentences ``raw_in`` (all when None).
         """
         langs = tuple(languages)
         words = tokens.words
@@ -425,10 +452,13 @@ class Matcher:
             end = -neg_end
             if blanked and any(a <= start and end <= b for a, b in blanked):
                 continue
+            own = langs
             if phrase.idiom and not phrase.idiom.isdisjoint(langs):
                 blanked.append((start, end))
+                if langs[0] in phrase.idiom:  # a false friend of another language's cue
+                    own = langs[:1]
             text = words[start] if end == start + 1 else " ".join(words[start:end])
-            for lang in langs:
+            for lang in own:
                 owned = phrase.owners.get(lang)
                 if owned is not None and owned[0]:
                     hits.append(Hit(start, end, s, text, lang, owned[0], owned[1]))
@@ -478,6 +508,58 @@ class Matcher:
             self.raw_cache[found] = result
         return result
 
+
+
+ON_DEMAND = frozenset({"clause.interjection", "clause.then", "clause.purpose", "clause.talk"})
+"""Families left out of the scan and matched (``PhraseSet``) only in a sentence that a rule
+asks about: their words are among the commonest ("to", "then", "da", "great"), and a hit at
+nearly every sentence cost more than the rules that read them."""
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases matched on demand within one sentence, indexed by their first word."""
+
+    first: Mapping[str, tuple[tuple[Element, ...], ...]]
+    stems: tuple[tuple[str, tuple[Element, ...]], ...]  # phrases whose first word is a prefix
+    at_start: bool = False  # every phrase begins with "^": only clause starts are tried
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> PhraseSet:
+        """The set of ``phrases`` (raw ``re:`` ones are not supported here and left out)."""
+        first: dict[str, list[tuple[Element, ...]]] = {}
+        stems: list[tuple[str, tuple[Element, ...]]] = []
+        for phrase in phrases:
+            if phrase.startswith("re:"):
+                continue
+            elems = phrase_elements(phrase)
+            kind, value = elems[1] if elems[0][0] == START else elems[0]
+            if kind == PREFIX:
+                stems.append((value, elems))
+            else:
+                first.setdefault(value, []).append(elems)
+        every = [e for v in first.values() for e in v] + [e for _, e in stems]
+        at_start = bool(every) and all(e[0][0] == START for e in every)
+        return cls({k: tuple(v) for k, v in first.items()}, tuple(stems), at_start)
+
+    def spans(self, words: Sequence[str], first: int, stop: int) -> list[tuple[int, int]]:
+        """(start, end) of every phrase found in ``words[first:stop]``, by start."""
+        found: list[tuple[int, int]] = []
+        get, stems = self.first.get, self.stems
+        for i in range(first, stop):
+            if self.at_start and i > first and words[i - 1] not in CLAUSE_MARKS:
+                continue
+            word = words[i]
+            candidates = get(word, ())
+            if stems:
+                candidates += tuple(e for stem, e in stems if word.startswith(stem))
+            for elems in candidates:
+                if elems[0][0] == START and i > first and words[i - 1] not in CLAUSE_MARKS:
+                    continue
+                end = _match(elems, words, i, stop)
+                if end > i:
+                    found.append((i, end))
+        return found
 
 
 _PLAIN = None
@@ -570,6 +652,8 @@ def _owners(
     activity_anchors = _AnchorSet()
     for lang, families in lexicons.items():
         for name, family_phrases in families.items():
+            if name in ON_DEMAND:
+                continue
             for phrase in family_phrases:
                 where = f"lexicons/{lang}.toml [{name}]: phrase {phrase!r}"
                 if phrase.startswith("re:"):

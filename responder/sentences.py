@@ -11,6 +11,10 @@ and drinks" does not. Clauses are cut at commas, semicolons, colons, dashes and 
 and before the words of the ``clause`` family ("but", "and I", "aber", "men"). A decline or
 a third party in a contrastive clause *after* the proposal counts too: "I'd love to meet
 you for a beer, but I am in Boston this month" is a regret, not a proposal.
+
+Two shapes read on demand change what a proposal means (``responder.shapes``): an acceptance
+opened by an interjection ("Super, dann machen wir das so") is a confirmation, and time
+asked for a task ("Do you have time to help me move?") is no request to meet.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from itertools import compress, count
 from operator import methodcaller
 
 from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
-from responder.matcher import CLAUSE_MARKS
+from responder.matcher import CLAUSE_MARKS, PhraseSet
 from responder.model import Intent
+from responder.shapes import Shapes, acceptance, accepted_before, shapes_for, task
 
 SHORT_QUESTION = 6
 """A question of at most this many words that names a meeting ("Free for lunch?") asks
@@ -89,7 +94,9 @@ class Sentence:
     work: str | None = None
     clause_words: list[int] = field(default_factory=list)  # "but", "and I": a clause starts
     contrasts: list[int] = field(default_factory=list)  # "but", "however": a contrast starts
+    shapes: Shapes | None = None  # the on-demand phrase sets (``responder.shapes``)
     _clauses: list[int] | None = None
+    _shaped: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -117,6 +124,14 @@ class Sentence:
             return False
         marks = sum(1 for w in self.tokens.words[self.first : token] if w in _QUOTES)
         return marks % 2 == 1
+
+    def shape(self, name: str) -> list[tuple[int, int]]:
+        """Spans of the on-demand phrase set ``name`` ("then", "purpose", ...) here."""
+        found = self._shaped.get(name)
+        if found is None:
+            phrases: PhraseSet = getattr(self.shapes, name)
+            found = self._shaped[name] = phrases.spans(self.tokens.words, self.first, self.stop)
+        return found
 
     def clause(self, token: int) -> int:
         """Index of the clause holding ``token``."""
@@ -163,14 +178,15 @@ def collect(
     hits = lexicon.scan(tokens, languages, raw_in=())
     hits += compound_hits(tokens, lexicon, languages, hits)
     words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
-    _file_all(sentences, hits, tokens, lexicon, words)
+    shapes = shapes_for(lexicon, languages)
+    _file_all(sentences, hits, tokens, lexicon, words, shapes)
     focus = {s.index for s in sentences.values() if s.activity or s.availability}
     count = len(tokens.bounds)
     near = sorted({j + d for j in focus for d in (-1, 0, 1) if 0 <= j + d < count})
     if near:
         raw = lexicon.scan_raw(tokens, languages, near)
         if raw:
-            _file_all(sentences, raw, tokens, lexicon, words)
+            _file_all(sentences, raw, tokens, lexicon, words, shapes)
             hits = [*hits, *raw]
     return sentences, hits
 
@@ -218,7 +234,7 @@ def _kinds(family: str) -> frozenset[str]:
 
 def _file_all(
     sentences: dict[int, Sentence], hits: Sequence[Hit], tokens: Tokens, lexicon: Lexicon,
-    words: tuple[frozenset[str], frozenset[str]],
+    words: tuple[frozenset[str], frozenset[str]], shapes: Shapes,
 ) -> None:
     plans: dict[tuple[str, str], _Plan] = lexicon.plans
     for hit in hits:
@@ -226,7 +242,8 @@ def _file_all(
         if sent is None:
             first, stop = tokens.bounds[hit.sentence]
             sent = sentences[hit.sentence] = Sentence(
-                tokens, hit.sentence, first, stop, you_words=words[0], lead_words=words[1]
+                tokens, hit.sentence, first, stop, you_words=words[0], lead_words=words[1],
+                shapes=shapes,
             )
         for name in hit.families:
             plan = plans.get((name, hit.language))
@@ -261,7 +278,7 @@ def _plan(family: str, language: str, lexicon: Lexicon) -> _Plan:
 
 
 def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
-    """Record one hit on ``sent`` as ``plan`` says (the first word of a kind is kept)."""
+    """Record one hit on ``sent`` as ``plan`` says (a slot keeps its first word)."""
     action, what, weight, intent = plan
     if action == _SLOT:
         slot, _, social = what.partition("+")
@@ -282,7 +299,7 @@ def _file(sent: Sentence, plan: _Plan, hit: Hit) -> None:
         sent.clause_words.append(hit.start)
         if what:
             sent.contrasts.append(hit.start)
-    elif all(n[1] != what for n in sent.negatives):
+    else:  # every one is kept: the first of a kind may stand in another clause
         sent.negatives.append((weight, what, hit.text, hit.start))
 
 
@@ -331,10 +348,20 @@ def score_sentence(
             )
         if request == 0.0:
             return Best(0.0, i, (why,), intent)
-        base = weight + request
         reasons = [why, label]
+        if s.availability and weight < weights["availability"]:
+            # "grab 20 minutes together next week to chat": the slot asked for is the
+            # meeting, the weak word only says what it is for
+            weight = weights["availability"]
+            reasons.append(f'a slot of time "{s.availability[0]}"')
+        base = weight + request
     elif s.availability and (s.time or s.duration or s.question):
-        asks = weights["strong"] if s.strong else weights["weak"] if s.question else 0.0
+        why_not = task(s)
+        if why_not:  # "Do you have time to help me move?": time for a favour, not a meeting
+            return Best(0.0, i, (f'asks for time "{s.availability[0]}" {why_not}',), None)
+        asks = (
+            weights["strong"] if s.strong else weights["weak"] if s.question or s.weak else 0.0
+        )
         base = weights["availability"] + asks
         intent, how = Intent.MEETING, "time"
         reasons = [f'asks for time "{s.availability[0]}"']
@@ -349,6 +376,7 @@ def score_sentence(
         reasons.append("asks for a time next")
     base += (0.5 if s.you else 0.0) + (0.5 if s.question and request >= weights["strong"] else 0.0)
     base -= _negatives(s, anchor, at, reasons, intro)
+    base -= _accepted_before(sentences, i, reasons)
     if lender is not None:  # the sentence that asks brings its own negatives along
         base -= _lent_negatives(lender, reasons, intro)
     if s.work and intent in BARE:
@@ -391,19 +419,45 @@ def _kind(s: Sentence, request: float, weights: dict[str, float]) -> str:
 def _negatives(s: Sentence, anchor: int, at: int, reasons: list[str], intro: bool) -> float:
     """The weight of the negatives that bear on the proposal (appending their reasons); in
     an introduction the third party is the point, not a negative."""
-    if not s.negatives:
-        return 0.0
+    total = 0.0
+    counted: set[str] = set()
+    if s.negatives:
+        total = _scoped(s, anchor, at, reasons, intro, counted)
+    if "confirm" not in counted:
+        opened = acceptance(s)
+        if opened and s.shapes is not None:  # "Great, lunch on Friday then": a confirmation
+            total += s.shapes.weight
+            reasons.append(f'acceptance: "{opened}" and a consequence')
+    return total
+
+
+def _scoped(
+    s: Sentence, anchor: int, at: int, reasons: list[str], intro: bool, counted: set[str]
+) -> float:
+    """The negatives in the clause of the meeting word or the request (or, for a decline,
+    a third party or "by e-mail", after a contrast), each kind once."""
     scope = {s.clause(anchor)} | ({s.clause(at)} if at >= 0 else set())
     last = max(anchor, at)
     total = 0.0
     for weight, neg, word, pos in s.negatives:
-        if intro and neg == "third_party":
+        if neg in counted or (intro and neg == "third_party"):
             continue
         after = neg in _AFTER and pos > last and any(last < c <= pos for c in s.contrasts)
         if s.clause(pos) in scope or after:
+            counted.add(neg)  # a kind counts once: "see you then, sounds good" is one
             total += weight
             reasons.append(f'negative cue "{word}" ({neg})')
     return total
+
+
+def _accepted_before(sentences: dict[int, Sentence], i: int, reasons: list[str]) -> float:
+    """The confirmation of an interjection as the sentence before: "Perfekt! Dann ..."."""
+    s = sentences[i]
+    before = accepted_before(sentences, i)
+    if not before or s.shapes is None:
+        return 0.0
+    reasons.append(f'acceptance: "{before}" before it')
+    return s.shapes.weight
 
 
 def _anchor(s: Sentence, at: int) -> tuple[float, Intent, str, int]:
@@ -477,8 +531,10 @@ out again. Can you order two kilos?" asks for an order, not for a coffee togethe
 
 def _lent_negatives(lender: Sentence, reasons: list[str], intro: bool) -> float:
     total = 0.0
+    counted: set[str] = set()
     for weight, neg, word, _ in lender.negatives:
-        if neg in _LENT and not (intro and neg == "third_party"):
+        if neg in _LENT and neg not in counted and not (intro and neg == "third_party"):
+            counted.add(neg)
             total += weight
             reasons.append(f'negative cue "{word}" ({neg}) in the asking sentence')
     return total
