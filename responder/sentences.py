@@ -177,6 +177,7 @@ def collect(
     sentences: dict[int, Sentence] = {}
     hits = lexicon.scan(tokens, languages, raw_in=())
     hits += compound_hits(tokens, lexicon, languages, hits)
+    hits = drop_call_asides(hits)
     words = (lexicon.word_set(languages, "you"), lexicon.word_set(languages, "lead"))
     shapes = shapes_for(lexicon, languages)
     _file_all(sentences, hits, tokens, lexicon, words, shapes)
@@ -189,6 +190,30 @@ def collect(
             _file_all(sentences, raw, tokens, lexicon, words, shapes)
             hits = [*hits, *raw]
     return sentences, hits
+
+
+CALL_ASIDE = "signal.call.aside"
+"""A call named but not proposed: "as discussed on the phone", "sonst kurz vorher anrufen"."""
+
+
+def drop_call_asides(hits: list[Hit]) -> list[Hit]:
+    """Hits without the call words an aside holds, and without the asides themselves.
+
+    "As discussed on the phone, could you come by on Tuesday?" proposes a visit: the phone
+    is the past, and "call ahead before you come" is the visit's logistics. Neither may
+    make the proposal a call, its intent "call" or its reply the one for a call.
+    """
+    spans = [(h.start, h.end) for h in hits if CALL_ASIDE in h.families]
+    if not spans:
+        return hits
+    return [
+        h for h in hits
+        if CALL_ASIDE not in h.families
+        and not (
+            ("activity.call" in h.kinds or "signal.call" in h.kinds)
+            and any(a <= h.start and h.end <= b for a, b in spans)
+        )
+    ]  # fmt: skip
 
 
 def compound_hits(
@@ -400,6 +425,10 @@ def _complete_request(
         return weights["strong"], f"{label} + {why_borrowed}", at, "borrowed+", lender
     if borrowed:
         return borrowed, why_borrowed, at, "borrowed", lender
+    if request and _slot_asked_next(sentences, i):
+        # "I'd love to set up a call. Would Thursday 10am work?": the slot asked for next
+        # makes the wish a request
+        return weights["strong"], f"{label} + a slot asked next", at, "borrowed+", None
     return request, label, at, how, None
 
 
@@ -519,9 +548,23 @@ def _borrowed_request(
 
 
 def _asks_time_next(sentences: dict[int, Sentence], i: int) -> bool:
-    """True when the sentence after ``i`` asks for the reader's time and names no meeting."""
+    """True when the sentence after ``i`` asks for the reader's time and names no meeting:
+    "when suits you?", or a question that names a time ("Could you do Monday 9am?",
+    "Would Thursday 10am or Friday 2pm work?")."""
     n = sentences.get(i + 1)
-    return n is not None and n.availability is not None and not n.activity
+    if n is None or n.activity:
+        return False
+    return n.availability is not None or (n.question and n.time is not None)
+
+
+def _slot_asked_next(sentences: dict[int, Sentence], i: int) -> bool:
+    """True when the sentence after ``i`` asks about a concrete slot: a question with a time
+    and a figure ("Would Thursday 10am or Friday 2pm work?"), not just any question about
+    this evening ("Anything in the hopper for this evening?")."""
+    n = sentences.get(i + 1)
+    if n is None or n.activity or not n.question or n.time is None:
+        return False
+    return any(ch.isdigit() for word in n.tokens.words[n.first : n.stop] for ch in word)
 
 
 _LENT = frozenset({"past", "decline", "office", "logistics", "third_party"})
