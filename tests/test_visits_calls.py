@@ -124,3 +124,26 @@ def test_a_call_named_in_passing_is_no_proposal_of_one(text: str) -> None:
     assert verdict.invitation, verdict.reasons
     assert Signal.CALL_PROPOSED not in verdict.signals, verdict.reasons
     assert verdict.intent is not Intent.CALL
+
+
+CALENDAR = [
+    ("Hi Niamh,\n\nShall we get something in the calendar for early March? Keen to hear how "
+     "the hall project went.\n\nTom", True),
+    ("Hi Niamh,\n\nI've put our meeting on Tuesday in the calendar for 10am. See you then."
+     "\n\nTom", False),
+    ("Hallo Jonas,\n\nsollen wir was in den Kalender eintragen? Würde mich freuen, dich mal "
+     "wiederzusehen.\n\nLG Marlene", True),
+    ("Hallo Jonas,\n\nich habe unseren Termin am Dienstag in den Kalender eingetragen. Bis "
+     "dann!\n\nLG Marlene", False),
+    ("Hei Idunn,\n\nskal vi sette opp noe i kalenderen til høsten? Det hadde vært fint å ta "
+     "en prat.\n\nHilsen Sigve", True),
+    ("Hei Idunn,\n\njeg har lagt inn møtet på tirsdag i kalenderen. Vi ses!\n\nHilsen Sigve",
+     False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "invitation"), CALENDAR)
+def test_something_in_the_calendar(text: str, invitation: bool) -> None:
+    """Asking to put something in the calendar asks for time; an entry made is logistics."""
+    verdict = _verdict(text)
+    assert verdict.invitation is invitation, verdict.reasons
