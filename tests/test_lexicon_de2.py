@@ -39,6 +39,13 @@ class TestRequestForms:
             "Gäbe es die Möglichkeit, dass wir uns im März auf einen Kaffee in Ihrer Nähe "
             "treffen?",
             "Schön wär's, wenn wir uns vor Weihnachten noch auf einen Glühwein am Markt sehen.",
+            "Wir haben uns kurz auf der Messe gesprochen. Ich würde den Faden gern bei einem "
+            "Mittagessen wieder aufnehmen.",
+            "Hey, hab gehört du bist wieder in Berlin \N{EN DASH} lass mal treffen!",
+            "Sehr verehrte Frau Professor Albrecht, ich erlaube mir anzufragen, ob Sie mich in "
+            "Ihrer Sprechstunde empfangen könnten.",
+            "Guten Tag, ich bitte um einen Beratungstermin zu unserer Altersvorsorge.",
+            "bin in 10 min in der nähe, kaffee?",
         ],
     )
     def test_asks(self, text: str) -> None:
@@ -57,6 +64,10 @@ class TestRequestForms:
             "Kommen Sie mit dem Auto oder mit der Bahn zu unserem Termin am Dienstag?",
             "Bei Fragen rufen Sie mich gerne an.",
             "Hast du am Samstag schon was vor? Ich bräuchte Hilfe beim Umzug.",
+            "Ich würde das Angebot gern noch einmal mit meinem Steuerberater durchgehen.",
+            "Ich bin gerade in der Nähe vom Baumarkt, brauchst du noch Schrauben?",
+            "Bitte rufen Sie uns unter der 0800-123456 an, um einen Termin beim Kundendienst zu "
+            "vereinbaren.",
         ],
     )
     def test_near_misses(self, text: str) -> None:
@@ -78,6 +89,8 @@ class TestMeetingWords:
             "Hast du Lust, am Freitag nach der Arbeit ein bisserl zu fachsimpeln, bei einem "
             "Gespritzten?",
             "Kommt ihr mit ins Theater? Wir haben noch zwei Karten für Samstag.",
+            "Hallo Herr Schulze, wann könnten Sie bei uns die Küche ausmessen kommen und das "
+            "Angebot mit uns durchgehen?",
         ],
     )
     def test_asks(self, text: str) -> None:
