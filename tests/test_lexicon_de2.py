@@ -46,6 +46,10 @@ class TestRequestForms:
             "Ihrer Sprechstunde empfangen könnten.",
             "Guten Tag, ich bitte um einen Beratungstermin zu unserer Altersvorsorge.",
             "bin in 10 min in der nähe, kaffee?",
+            "Würde es Ihnen etwas ausmachen, wenn wir das Thema bei einem kurzen Anruf klären?",
+            "Ich fände es schön, wenn wir uns mal persönlich sehen würden.",
+            "Ich könnte auch zu Ihnen nach Innsbruck kommen, wenn Ihnen das lieber ist. Welche "
+            "Woche passt?",
         ],
     )
     def test_asks(self, text: str) -> None:
@@ -91,6 +95,8 @@ class TestMeetingWords:
             "Kommt ihr mit ins Theater? Wir haben noch zwei Karten für Samstag.",
             "Hallo Herr Schulze, wann könnten Sie bei uns die Küche ausmessen kommen und das "
             "Angebot mit uns durchgehen?",
+            "Wir würden uns riesig freuen, wenn ihr zu unserer Gartenparty kommt.",
+            "Gerne würden wir Sie zu einem Werksbesuch in Ulm einladen.",
         ],
     )
     def test_asks(self, text: str) -> None:
@@ -121,6 +127,7 @@ class TestAvailability:
         "text",
         [
             "Stehen Sie in der zweiten Märzhälfte für ein Erstgespräch zur Verfügung?",
+            "Vielleicht findet sich ja ein Termin für ein gemeinsames Abendessen im Januar.",
             "Hast du am Samstag schon was vor? Lust auf Kino?",
         ],
     )
@@ -149,6 +156,10 @@ class TestAgreedAndDeclined:
             "Das Ganslessen am Freitag geht sich leider nicht aus, nächstes Mal gerne.",
             "Ich ruf dich morgen an, wenn ich die Zahlen habe.",
             "Mein Mann und ich gehen heute ins Theater, deshalb bin ich ab 17 Uhr weg.",
+            # 'how are you' is no question about a slot; supplies running out are errands
+            "Wir haben uns ja schon ewig nicht gesehen \N{EN DASH} wie geht es dir? Schreib mal, "
+            "wie es euch geht!",
+            "Kaffee ist alle, kann jemand neuen kaufen?",
         ],
     )
     def test_not_invitations(self, text: str) -> None:
