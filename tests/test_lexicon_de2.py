@@ -50,6 +50,9 @@ class TestRequestForms:
             "Ich fände es schön, wenn wir uns mal persönlich sehen würden.",
             "Ich könnte auch zu Ihnen nach Innsbruck kommen, wenn Ihnen das lieber ist. Welche "
             "Woche passt?",
+            "Ich habe nächste Woche zwischen zwei Terminen in Ihrer Gegend etwas Luft \N{EN DASH} "
+            "darf ich auf einen Sprung vorbeikommen?",
+            "Würde mich sehr freuen, wenn wir uns im Frühjahr mal in Wien sehen.",
         ],
     )
     def test_asks(self, text: str) -> None:
@@ -70,6 +73,13 @@ class TestRequestForms:
             "Hast du am Samstag schon was vor? Ich bräuchte Hilfe beim Umzug.",
             "Ich würde das Angebot gern noch einmal mit meinem Steuerberater durchgehen.",
             "Ich bin gerade in der Nähe vom Baumarkt, brauchst du noch Schrauben?",
+            "Ich bin gerade in der Nähe, bringe dir die Schlüssel gleich vorbei.",
+            "Wenn Sie möchten, können Sie die Rechnung auch per Lastschrift zahlen.",
+            "Ich würde den Vertrag gern noch einmal prüfen lassen.",
+            "Schön wär's, wenn der Zug mal pünktlich wäre.",
+            "Lass mal gut sein, ich mach das schon.",
+            "Gibt es eine Möglichkeit, das Meeting aufzuzeichnen?",
+            "Ich bitte um Verständnis, dass sich die Lieferung verzögert.",
             "Bitte rufen Sie uns unter der 0800-123456 an, um einen Termin beim Kundendienst zu "
             "vereinbaren.",
         ],
@@ -97,6 +107,9 @@ class TestMeetingWords:
             "Angebot mit uns durchgehen?",
             "Wir würden uns riesig freuen, wenn ihr zu unserer Gartenparty kommt.",
             "Gerne würden wir Sie zu einem Werksbesuch in Ulm einladen.",
+            "Liebe Frau Hagen, wir planen eine kleine Runde mit Gründerinnen aus der Region und "
+            "würden Sie gern dabeihaben. Passt Ihnen der 8. Mai abends?",
+            "Hey Leute, Lust auf Doppelkopf bei mir am Freitag?",
         ],
     )
     def test_asks(self, text: str) -> None:
@@ -113,6 +126,15 @@ class TestMeetingWords:
             "Zum Glühwein am Freitag sind alle Mitarbeitenden herzlich eingeladen.",
             "Unser Team geht am Freitag zum Bowling, Anmeldung bitte bis Mittwoch bei Frau "
             "Kunz.",
+            "Die Mensa ist wegen Umbau bis Ende März geschlossen.",
+            "Der Kundenbesuch bei der Firma Huber ist auf Mittwoch verschoben.",
+            "Danke, dass Sie mich in Ihrer Sprechstunde empfangen haben.",
+            "Glühwein und Punsch gibt es am Stand der Feuerwehr, der Erlös geht an die "
+            "Jugendarbeit.",
+            "Das Ganslessen im Gasthaus Krone ist ausgebucht.",
+            "Der Werksbesuch der Schulklasse findet am Dienstag statt.",
+            "Wir haben uns gestern zum Spieleabend getroffen, war lustig.",
+            "Zur Gartenparty am Samstag: Bitte bringt Salate mit, Getränke sind da.",
         ],
     )
     def test_near_misses(self, text: str) -> None:
