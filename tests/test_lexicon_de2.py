@@ -2,8 +2,10 @@
 
 Written from the grammar of asking for time (Germany, Austria, Switzerland; Sie, du, ihr;
 trades, family, learners of German, phone shorthand, an ask in a P.S. or the subject), not
-from any labelled set's errors. Of the first batch of 40 asks, 32 were found before these
-entries were added; every near miss here was checked against each new entry.
+from any labelled set's errors. Four probe batches (150 asks, 85 look-alikes) were written
+before their families were extended: the lexicon before this round found 118 of the asks and
+82 of the look-alikes. Near misses that share the new words (the canteen closed, 'Bist du
+heute zuhause?' before a parcel, 'Wenn du magst' before photos) keep each entry honest.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class TestMeetingWords:
             "Liebe Frau Hagen, wir planen eine kleine Runde mit Gründerinnen aus der Region und "
             "würden Sie gern dabeihaben. Passt Ihnen der 8. Mai abends?",
             "Hey Leute, Lust auf Doppelkopf bei mir am Freitag?",
+            "Heast Gerhard, pack ma's am Wochenende auf an Spritzer?",
         ],
     )
     def test_asks(self, text: str) -> None:
@@ -182,6 +185,9 @@ class TestAgreedAndDeclined:
             "Wir haben uns ja schon ewig nicht gesehen \N{EN DASH} wie geht es dir? Schreib mal, "
             "wie es euch geht!",
             "Kaffee ist alle, kann jemand neuen kaufen?",
+            # the sender's own other appointment is no slot offered
+            "Können wir das Telefonat auf 15 Uhr verschieben? Um 14 Uhr habe ich noch einen "
+            "Termin.",
         ],
     )
     def test_not_invitations(self, text: str) -> None:
