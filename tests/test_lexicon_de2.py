@@ -164,6 +164,8 @@ class TestAvailability:
         [
             "Bist du heute zuhause? Das Paket kommt gegen Mittag.",
             "Sind Sie morgen im Büro? Dann lege ich Ihnen die Unterlagen ins Fach.",
+            # the sender's own availability, the closing of most business mail
+            "Für Rückfragen stehe ich Ihnen gern zur Verfügung, ab Montag auch telefonisch.",
         ],
     )
     def test_near_misses(self, text: str) -> None:
