@@ -33,6 +33,7 @@ from typing import Any, Final, NamedTuple
 
 from responder.errors import ParseError
 from responder.htmltext import html_to_text
+from responder.mimetree import parse_tree
 from responder.model import Address, Message
 from responder.quoting import split_text
 
@@ -410,24 +411,54 @@ def _thin(raw: bytes) -> bytes:
     return b"".join(out)
 
 
-def _mime_parts(raw: bytes, defects: list[str]) -> _Parts:
-    """Walk a multipart tree without decoding anything; attachments are only looked at."""
+def _mime_parts(raw: bytes, body_start: int, defects: list[str]) -> _Parts:
+    """Walk a multipart tree without decoding anything; attachments are only looked at.
+
+    A well-formed tree is split by :func:`~responder.mimetree.parse_tree` (boundaries found
+    with ``bytes.find``); any other goes through the stdlib parser, thinned first.
+    """
+    root = parse_tree(raw, body_start, _read_at_top)
+    if root is not None:
+        found = _walk_parts(root, defects, False)
+        assert found is not None
+        return found
     thin = _thin(raw)
-    found = _walk_parts(thin, defects, thin is not raw)
+    found = _parse_and_walk(thin, defects, thin is not raw)
     if found is None:  # a part to be read was elided after all: parse it whole
-        found = _walk_parts(raw, defects, False)
+        found = _parse_and_walk(raw, defects, False)
         assert found is not None
     return found
 
 
-def _walk_parts(raw: bytes, defects: list[str], thinned: bool) -> _Parts | None:
-    """The parts of ``raw``; None when ``thinned`` and a part to be read was elided."""
-    found = _Parts([], [], [])
+def _parse_and_walk(raw: bytes, defects: list[str], thinned: bool) -> _Parts | None:
     try:
         root = _PARSER.parsebytes(raw)
     except RecursionError:
         defects.append("structure_too_deep")
-        return found
+        return _Parts([], [], [])
+    return _walk_parts(root, defects, thinned)
+
+
+def _role(part: MimePart, ctype: str, nested: bool) -> str | None:
+    """Which list of :class:`_Parts` a leaf part goes to, or None: it is never read."""
+    attachment = str(part.get("content-disposition", "")).lower().startswith("attachment")
+    if nested:
+        return "forwarded" if ctype == "text/plain" and not attachment else None
+    if ctype in _CALENDAR_TYPES or (part.get_filename() or "").lower().endswith(".ics"):
+        return "calendars"
+    if ctype in ("text/plain", "text/html") and not attachment:
+        return "texts"
+    return None
+
+
+def _read_at_top(part: MimePart) -> bool:
+    """Whether a leaf of a tree without message/* parts is read (mimetree's ``wanted``)."""
+    return _role(part, part.get_content_type(), False) is not None
+
+
+def _walk_parts(root: MimePart, defects: list[str], thinned: bool) -> _Parts | None:
+    """The parts of the tree ``root``; None when ``thinned`` and a part to be read was elided."""
+    found = _Parts([], [], [])
     noted = len(defects)
     read: list[MimePart] = []
     stack: list[tuple[MimePart, bool]] = [(root, False)]
@@ -447,16 +478,9 @@ def _walk_parts(raw: bytes, defects: list[str], thinned: bool) -> _Parts | None:
             found.texts.append(_Leaf("text/plain", leaf.charset, None, leaf.payload))
             read.append(part)
             continue
-        attachment = str(part.get("content-disposition", "")).lower().startswith("attachment")
-        if nested:
-            if ctype == "text/plain" and not attachment:
-                found.forwarded.append(_mime_leaf(part))
-                read.append(part)
-        elif ctype in _CALENDAR_TYPES or (part.get_filename() or "").lower().endswith(".ics"):
-            found.calendars.append(_mime_leaf(part))
-            read.append(part)
-        elif ctype in ("text/plain", "text/html") and not attachment:
-            found.texts.append(_mime_leaf(part))
+        role = _role(part, ctype, nested)
+        if role is not None:
+            getattr(found, role).append(_mime_leaf(part))
             read.append(part)
     if thinned and any(_ELIDED_TEXT in str(p.get_payload()) for p in read):
         del defects[noted:]
@@ -648,7 +672,7 @@ class Head:
         defects = list(self._defects)
         try:
             if is_tree(self.first("content-type")):
-                parts = _mime_parts(self._raw, defects)
+                parts = _mime_parts(self._raw, self._body_start, defects)
             else:
                 parts = _single_part(self._raw, self._body_start, self.first)
             body = _body(parts, self._max_text, defects)
