@@ -119,6 +119,25 @@ class TestSameAsTheStdlib:
         same_message(raw, monkeypatch)
         assert "invalid_multipart_content_transfer_encoding" in parse_message(raw).defects
 
+    @pytest.mark.parametrize(
+        "header",
+        [
+            b'Content-Type: application/octet-stream; name="Invite.ICS"\n',
+            b"Content-Type: application/octet-stream\nContent-Disposition: attachment;"
+            b" filename*0=invite.i; filename*1=cs\n",
+            b"Content-Type: application/octet-stream; name*=utf-8''invite%2Eics\n",
+        ],
+        ids=["name", "rfc 2231 pieces", "rfc 2231 escape"],
+    )
+    def test_ics_file_is_the_calendar(self, header: bytes) -> None:
+        """An attachment named .ics, however its name is spelled, is read as the calendar."""
+        ics = b"BEGIN:VCALENDAR\nMETHOD:REPLY\nSUMMARY:Kaffe\nEND:VCALENDAR\n"
+        text = b"--XyZ\n" + TEXT + b"See invite.\n"
+        raw = mail(text + b"--XyZ\n" + header + b"\n" + ics + b"--XyZ--\n")
+        assert both(raw)[0] is not None
+        msg = parse_message(raw)
+        assert (msg.calendar_method, msg.calendar_summary) == ("REPLY", "Kaffe")
+
     def test_unread_attachment_payload_left_empty(self) -> None:
         """A leaf ``wanted`` turns down is never decoded: its payload is empty."""
         raw = mail(WELL_FORMED["text and attachment"])
