@@ -35,11 +35,8 @@ _PREFIX = "lexicon-"
 _KEEP = 4
 
 
-def folder() -> Path | None:
-    """Where the cache lives; ``RESPONDER_CACHE_DIR`` overrides, "" turns the cache off."""
-    override = os.environ.get("RESPONDER_CACHE_DIR")
-    if override is not None:
-        return Path(override) if override else None
+def folder() -> Path:
+    """Where the cache lives: ``$XDG_CACHE_HOME/responder``, else ``~/.cache/responder``."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "responder"
 
@@ -77,8 +74,6 @@ def _private(path: Path) -> bool:
 def load(cache_key: str) -> object | None:
     """The object stored under ``cache_key``, or None (missing, unsafe or unreadable)."""
     where = folder()
-    if where is None:
-        return None
     path = where / f"{_PREFIX}{cache_key}.pickle"
     try:
         if not (_private(where) and _private(path)):
@@ -95,8 +90,6 @@ def load(cache_key: str) -> object | None:
 def store(cache_key: str, value: object) -> None:
     """Keep ``value`` under ``cache_key`` (and at most a few copies under other keys)."""
     where = folder()
-    if where is None:
-        return
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(where):

@@ -2,7 +2,8 @@
 
 Order of work, chosen so that a crash at any point neither loses an invitation nor doubles
 a draft: decide a chunk of mail (pure) → look in Drafts for its drafts' recomputed
-Message-IDs (and in Sent for its senders and threads), one visit for the whole chunk →
+Message-IDs (and in Sent for its senders and threads), one visit for the whole chunk (on a
+second connection in ``scan`` and ``once``, so the work folder stays selected) →
 then per message: APPEND only if absent (an APPEND of this chunk counts as present) →
 record the decision and advance the folder mark in one SQLite transaction. A crash after
 APPEND and before the commit redoes the message next pass, finds the draft, and records it

@@ -21,8 +21,8 @@ INVITATION = (
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RESPONDER_CACHE_DIR", str(folder))
+    folder = tmp_path / "cache" / "responder"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     cues.load_lexicon.cache_clear()
     yield folder
     cues.load_lexicon.cache_clear()
@@ -104,7 +104,7 @@ class TestUnsafeOrBroken:
 
     def test_folder_others_may_write_is_ignored(self, cache: Path) -> None:
         """A shared folder is neither read nor written."""
-        cache.mkdir(mode=0o777)
+        cache.mkdir(mode=0o777, parents=True)
         os.chmod(cache, 0o777)  # noqa: S103 (the unsafe folder under test)
         fresh()
         assert list(cache.glob("lexicon-*")) == []
@@ -117,11 +117,10 @@ class TestUnsafeOrBroken:
         lexicon = fresh()
         assert classify(parse_message(INVITATION), lexicon=lexicon).invitation
 
-    def test_cache_off(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """RESPONDER_CACHE_DIR="" turns the cache off: nothing is written anywhere."""
-        monkeypatch.setenv("RESPONDER_CACHE_DIR", "")
-        monkeypatch.chdir(tmp_path)
-        assert lexcache.folder() is None
-        fresh()
-        assert list(tmp_path.iterdir()) == []
+    def test_unusable_folder(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A cache folder that cannot be made (a file in its place) only costs the build."""
+        (tmp_path / "file").write_text("not a folder")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+        lexicon = fresh()
+        assert classify(parse_message(INVITATION), lexicon=lexicon).invitation
         cues.load_lexicon.cache_clear()
