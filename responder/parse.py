@@ -584,6 +584,9 @@ def _body(parts: _Parts, max_text: int, defects: list[str]) -> _Body:
     return _Body(split.new_text, quoted, split.signature, html_only, truncated, method, summary)
 
 
+# What the stdlib's MIME code may raise on damaged parameters (an unknown RFC 2231 charset...).
+_UNREADABLE: Final = (LookupError, ValueError, TypeError, AttributeError, IndexError,
+                      RecursionError)  # fmt: skip
 # Bodies up to this size are scanned for calendar marks (~2 ns a byte); bigger ones are split
 # into their parts (~0.1 ms, plus ~0.1 ns a byte) and their part headers asked.
 _SCAN_BODY_UNDER: Final = 48 * 1024
@@ -688,9 +691,12 @@ class Head:
             disposition = (self.first("content-disposition") or "").lower()
             return kind in _CALENDAR_TYPES or ".ics" in disposition
         if len(self._raw) - self._body_start > _SCAN_BODY_UNDER:
-            tree = parse_tree(self._raw, self._body_start, lambda part: False)
-            if tree is not None:  # the very tree full() would walk: an exact answer
-                return _holds_calendar(tree)
+            try:
+                tree = parse_tree(self._raw, self._body_start, lambda part: False)
+                if tree is not None:  # the very tree full() would walk: an exact answer
+                    return _holds_calendar(tree)
+            except _UNREADABLE:  # e.g. an RFC 2231 parameter in an unknown charset
+                pass  # full() notes it; the look at the bytes below decides here
         # Any of "calendar", "/ics", ".ics", "*=" or "*0" (RFC 2231 names may spell ".ics"
         # otherwise), in as few scans of a body that is mostly base64 as may be: "*" is
         # found by memchr, and "/ics" and ".ics" by one look for "ics".
@@ -713,8 +719,7 @@ class Head:
             else:
                 parts = _single_part(self._raw, self._body_start, self.first)
             body = _body(parts, self._max_text, defects)
-        except (LookupError, ValueError, TypeError, AttributeError, IndexError,
-                RecursionError) as exc:  # fmt: skip
+        except _UNREADABLE as exc:
             defects.append(f"body_unreadable:{type(exc).__name__}")
             body = _Body()
         defects.extend(self._date[1])

@@ -273,3 +273,43 @@ class TestMangled:
         raw = mail(body[: max(cut, 1)] if cut < len(body) else body)
         with pytest.MonkeyPatch.context() as m:
             same_message(raw, m)
+
+
+class TestDamagedParameters:
+    """RFC 2231 parameters in a charset Python lacks: the same Message on either path, and
+    the guard's look for a calendar still answers, never missing one."""
+
+    @pytest.mark.parametrize(
+        ("ctype", "part_header", "calendar"),
+        [
+            (b"multipart/mixed; boundary*=x-no-such-charset''XyZ", b"", False),
+            (
+                b'multipart/mixed; boundary="XyZ"',
+                b"Content-Type: application/octet-stream; name*=x-no-such-charset''a.ics\n",
+                True,
+            ),
+        ],
+        ids=["boundary", "filename"],
+    )
+    def test_unknown_rfc2231_charset(
+        self, ctype: bytes, part_header: bytes, calendar: bool, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A body big enough for may_hold_calendar to split it: its answer is exact."""
+        body = b"--XyZ\n" + TEXT + b"Lunch?\n--XyZ\n" + part_header + b"\n" + PDF * 40
+        raw = mail(body + b"--XyZ--\n", ctype)
+        head = Head(raw)
+        assert len(raw) - head._body_start > parse_mod._SCAN_BODY_UNDER
+        assert head.may_hold_calendar() is calendar
+        assert bool(parse_mod._mime_parts(raw, head._body_start, []).calendars) is calendar
+        same_message(raw, monkeypatch)
+
+    def test_raising_parameters_fall_back(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Should the stdlib raise on a parameter, may_hold_calendar looks at the bytes."""
+        raw = mail(b"--XyZ\n" + TEXT + b"Lunch?\n--XyZ\n" + ATTACHMENT * 40 + b"--XyZ--\n")
+
+        def damaged(*args: object) -> None:
+            raise LookupError("unknown charset")
+
+        monkeypatch.setattr(parse_mod, "parse_tree", damaged)
+        assert Head(raw).may_hold_calendar() is False  # no calendar mark in the bytes either
+        assert "body_unreadable:LookupError" in parse_message(raw).defects
