@@ -232,11 +232,25 @@ class Pass:
         return reports
 
     def _lookup_mailbox(self) -> Mailbox:
-        """Where Sent and Drafts are asked: the second connection if the pass has one."""
+        """Where Sent and Drafts are asked: the second connection if the pass has one.
+
+        A server that refuses another connection (many cap them per user) costs only the
+        speed: the pass goes on with :meth:`Mailbox.visit` on its one connection.
+        """
         if not self._lookup_connection:
             return self.mailbox
         if self._lookups is None:
-            self._lookups = self.mailbox.twin()
+            try:
+                self._lookups = self.mailbox.twin()
+            except MailboxError as exc:
+                log.warning(
+                    "lookup_connection_refused",
+                    account=self.account,
+                    error=str(exc),
+                    hint="Sent and Drafts are looked up on the one connection instead",
+                )
+                self._lookup_connection = False
+                return self.mailbox
         return self._lookups
 
     def run_folder(self, folder: str) -> PassReport:

@@ -54,6 +54,13 @@ class CountingMailbox(Mailbox):
         return made
 
 
+class RefusingMailbox(CountingMailbox):
+    """A real connection to a server that allows only one connection per user."""
+
+    def twin(self) -> Mailbox:
+        raise MailboxError("127.0.0.1: too many connections from this user")
+
+
 class FailingMailbox(Mailbox):
     """A real connection whose lookups in one folder fail as a dead server's would."""
 
@@ -139,6 +146,19 @@ class TestLookups:
         mailbox = one_pass(CountingMailbox, settings, lookup_connection=True)
         assert isinstance(mailbox, CountingMailbox)
         assert mailbox.twins == []
+
+    def test_refused_second_connection_falls_back(
+        self, imap_account: Account, tmp_path: Path
+    ) -> None:
+        """A server that refuses a second connection: the pass looks up on its one
+        connection (INBOX re-selected once) and drafts as before."""
+        seed_mixed(imap_account)
+        settings = make_settings(imap_account, tmp_path)
+        mailbox = one_pass(RefusingMailbox, settings, lookup_connection=True)
+        assert isinstance(mailbox, RefusingMailbox)
+        assert len(drafts(imap_account)) >= 6
+        assert mailbox.selects.count("INBOX") == 2
+        assert mailbox.selects.count("Sent") == mailbox.selects.count("Drafts") == 1
 
     @pytest.mark.parametrize("second", [False, True], ids=["one connection", "two"])
     @pytest.mark.parametrize("folder", ["Sent", "Drafts"])
