@@ -73,6 +73,7 @@ def run_pass(
             dry_run=dry_run,
             lookback_days=lookback_days,
             on_row=on_row,
+            lookup_connection=True,
         ).run()
         if not dry_run and settings.retention_days:
             state.purge(now_utc() - timedelta(days=settings.retention_days))

@@ -18,6 +18,7 @@ from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
+from responder import lexcache
 from responder.errors import ConfigError
 from responder.matcher import (
     EXACT,
@@ -277,22 +278,50 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
     """Load the packaged lexicons, extended by ``extra_dir/<lang>.toml`` files if given.
 
     Cached per ``extra_dir``: call it once at start-up and pass the result to ``classify``.
+    Across processes, the built lexicon is kept in the user's cache folder (see
+    :mod:`responder.lexcache`), keyed by the files' contents: a start-up then unpickles it
+    (~0.05 s) instead of parsing the TOML and building the phrase trie (~0.2 s).
     """
+    if extra_dir is not None and not extra_dir.is_dir():
+        raise ConfigError(f"lexicon folder {extra_dir} does not exist")
+    texts = _lexicon_texts(extra_dir)
+    key = lexcache.key(texts)
+    with lexcache.gc_paused():  # tens of thousands of new objects: no collections meanwhile
+        cached = lexcache.load(key)
+        if isinstance(cached, Lexicon):
+            return cached
+        lexicon = _build_lexicon(texts, extra_dir)
+    lexcache.store(key, lexicon)
+    return lexicon
+
+
+def _lexicon_texts(extra_dir: Path | None) -> dict[str, str]:
+    """Every lexicon file's text by where it comes from: ``lexicons/<name>.toml`` for the
+    packaged ones, the path for the user's."""
     package = resources.files("responder") / "data" / "lexicons"
-    common_raw = _read((package / "common.toml").read_text("utf-8"), "lexicons/common.toml")
+    texts: dict[str, str] = {}
+    for name in ("common", *LANGUAGES):
+        texts[f"lexicons/{name}.toml"] = (package / f"{name}.toml").read_text("utf-8")
+        if extra_dir is not None:
+            user = extra_dir / f"{name}.toml"
+            if user.is_file():
+                texts[str(user)] = user.read_text("utf-8")
+    return texts
+
+
+def _build_lexicon(texts: Mapping[str, str], extra_dir: Path | None) -> Lexicon:
+    common_raw = _read(texts["lexicons/common.toml"], "lexicons/common.toml")
     extra_common: dict[str, Any] = {}
     if extra_dir is not None:
-        if not extra_dir.is_dir():
-            raise ConfigError(f"lexicon folder {extra_dir} does not exist")
-        user_common = extra_dir / "common.toml"
-        if user_common.is_file():
-            extra_common = _read(user_common.read_text("utf-8"), str(user_common))
+        user_common = str(extra_dir / "common.toml")
+        if user_common in texts:
+            extra_common = _read(texts[user_common], user_common)
     families: dict[str, dict[str, Family]] = {}
     calendars: dict[str, Calendar] = {}
     compounds: dict[str, Compounds] = {}
     for lang in LANGUAGES:
         where = f"lexicons/{lang}.toml"
-        raw = _read((package / f"{lang}.toml").read_text("utf-8"), where)
+        raw = _read(texts[where], where)
         heads: dict[str, str] = {}
         _compound_heads(heads, raw, where)
         merged: dict[str, dict[str, Any]] = {}
@@ -301,11 +330,11 @@ def load_lexicon(extra_dir: Path | None = None) -> Lexicon:
         _merge(merged, extra_common, str(extra_dir))
         cal_data = raw
         if extra_dir is not None:
-            user = extra_dir / f"{lang}.toml"
-            if user.is_file():
-                user_raw = _read(user.read_text("utf-8"), str(user))
-                _merge(merged, user_raw, str(user))
-                _compound_heads(heads, user_raw, str(user))
+            user = str(extra_dir / f"{lang}.toml")
+            if user in texts:
+                user_raw = _read(texts[user], user)
+                _merge(merged, user_raw, user)
+                _compound_heads(heads, user_raw, user)
                 if "calendar" in user_raw:
                     cal_data = user_raw
         calendars[lang] = _calendar(cal_data, where)

@@ -315,6 +315,7 @@ class Mailbox:
     def __init__(self, client: Any, settings: ServerSettings) -> None:
         self._client = client
         self._settings = settings
+        self._factory: ClientFactory = imapclient_factory  # connect() sets the one it used
         self._selected: FolderState | None = None
         self._visit_home: tuple[FolderState | None] | None = None  # set inside visit()
 
@@ -344,6 +345,7 @@ class Mailbox:
         except (imapclient.exceptions.IMAPClientError, OSError) as exc:
             raise MailboxError(f"cannot connect to {where}: {exc}") from exc
         mailbox = cls(client, settings)
+        mailbox._factory = factory
         failure: MailboxError | None = None
         try:
             if settings.security == "starttls":
@@ -403,6 +405,15 @@ class Mailbox:
                 settings.user, settings.password, settings.host, settings.port
             )
         client.sasl_login(mechanism, respond)
+
+    def twin(self) -> Mailbox:
+        """A second connection, logged in as this one (the same class, server and factory).
+
+        ``scan`` and ``once`` look up Sent and Drafts on it, so the folder being worked
+        through is never left and re-selected; the daemon keeps to two connections per
+        account (one IDLEs, one works) and uses :meth:`visit` instead.
+        """
+        return type(self).connect(self._settings, factory=self._factory)
 
     def __enter__(self) -> Mailbox:
         return self

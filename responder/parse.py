@@ -33,6 +33,7 @@ from typing import Any, Final, NamedTuple
 
 from responder.errors import ParseError
 from responder.htmltext import html_to_text
+from responder.mimetree import parse_tree
 from responder.model import Address, Message
 from responder.quoting import split_text
 
@@ -410,24 +411,69 @@ def _thin(raw: bytes) -> bytes:
     return b"".join(out)
 
 
-def _mime_parts(raw: bytes, defects: list[str]) -> _Parts:
-    """Walk a multipart tree without decoding anything; attachments are only looked at."""
+def _mime_parts(raw: bytes, body_start: int, defects: list[str]) -> _Parts:
+    """Walk a multipart tree without decoding anything; attachments are only looked at.
+
+    A well-formed tree is split by :func:`~responder.mimetree.parse_tree` (boundaries found
+    with ``bytes.find``); any other goes through the stdlib parser, thinned first.
+    """
+    root = parse_tree(raw, body_start, _read_at_top)
+    if root is not None:
+        found = _walk_parts(root, defects, False)
+        assert found is not None
+        return found
     thin = _thin(raw)
-    found = _walk_parts(thin, defects, thin is not raw)
+    found = _parse_and_walk(thin, defects, thin is not raw)
     if found is None:  # a part to be read was elided after all: parse it whole
-        found = _walk_parts(raw, defects, False)
+        found = _parse_and_walk(raw, defects, False)
         assert found is not None
     return found
 
 
-def _walk_parts(raw: bytes, defects: list[str], thinned: bool) -> _Parts | None:
-    """The parts of ``raw``; None when ``thinned`` and a part to be read was elided."""
-    found = _Parts([], [], [])
+def _parse_and_walk(raw: bytes, defects: list[str], thinned: bool) -> _Parts | None:
     try:
         root = _PARSER.parsebytes(raw)
     except RecursionError:
         defects.append("structure_too_deep")
-        return found
+        return _Parts([], [], [])
+    return _walk_parts(root, defects, thinned)
+
+
+def _role(part: MimePart, ctype: str, nested: bool) -> str | None:
+    """Which list of :class:`_Parts` a leaf part goes to, or None: it is never read."""
+    disposition = part.get("content-disposition")
+    attachment = str(disposition or "").lower().startswith("attachment")
+    if nested:
+        return "forwarded" if ctype == "text/plain" and not attachment else None
+    if ctype in _CALENDAR_TYPES or (
+        _may_name_ics(disposition, part.get("content-type"))
+        and (part.get_filename() or "").lower().endswith(".ics")
+    ):
+        return "calendars"
+    if ctype in ("text/plain", "text/html") and not attachment:
+        return "texts"
+    return None
+
+
+def _may_name_ics(*values: object) -> bool:
+    """Whether a filename in these header values may end in ".ics" (literally, or spelled
+    in RFC 2231 pieces): only then is compat32's slow parameter parsing worth it."""
+    for value in values:
+        if value is not None and (
+            not isinstance(value, str) or "*" in value or "ics" in value.lower()
+        ):
+            return True
+    return False
+
+
+def _read_at_top(part: MimePart) -> bool:
+    """Whether a leaf of a tree without message/* parts is read (mimetree's ``wanted``)."""
+    return _role(part, part.get_content_type(), False) is not None
+
+
+def _walk_parts(root: MimePart, defects: list[str], thinned: bool) -> _Parts | None:
+    """The parts of the tree ``root``; None when ``thinned`` and a part to be read was elided."""
+    found = _Parts([], [], [])
     noted = len(defects)
     read: list[MimePart] = []
     stack: list[tuple[MimePart, bool]] = [(root, False)]
@@ -447,16 +493,9 @@ def _walk_parts(raw: bytes, defects: list[str], thinned: bool) -> _Parts | None:
             found.texts.append(_Leaf("text/plain", leaf.charset, None, leaf.payload))
             read.append(part)
             continue
-        attachment = str(part.get("content-disposition", "")).lower().startswith("attachment")
-        if nested:
-            if ctype == "text/plain" and not attachment:
-                found.forwarded.append(_mime_leaf(part))
-                read.append(part)
-        elif ctype in _CALENDAR_TYPES or (part.get_filename() or "").lower().endswith(".ics"):
-            found.calendars.append(_mime_leaf(part))
-            read.append(part)
-        elif ctype in ("text/plain", "text/html") and not attachment:
-            found.texts.append(_mime_leaf(part))
+        role = _role(part, ctype, nested)
+        if role is not None:
+            getattr(found, role).append(_mime_leaf(part))
             read.append(part)
     if thinned and any(_ELIDED_TEXT in str(p.get_payload()) for p in read):
         del defects[noted:]
@@ -545,6 +584,27 @@ def _body(parts: _Parts, max_text: int, defects: list[str]) -> _Body:
     return _Body(split.new_text, quoted, split.signature, html_only, truncated, method, summary)
 
 
+# What the stdlib's MIME code may raise on damaged parameters (an unknown RFC 2231 charset...).
+_UNREADABLE: Final = (LookupError, ValueError, TypeError, AttributeError, IndexError,
+                      RecursionError)  # fmt: skip
+# Bodies up to this size are scanned for calendar marks (~2 ns a byte); bigger ones are split
+# into their parts (~0.1 ms, plus ~0.1 ns a byte) and their part headers asked.
+_SCAN_BODY_UNDER: Final = 48 * 1024
+
+
+def _holds_calendar(root: MimePart) -> bool:
+    """Whether a tree from :func:`~responder.mimetree.parse_tree` has a calendar part."""
+    stack = [root]
+    while stack:
+        part = stack.pop()
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend(p for p in payload if isinstance(p, MimePart))
+        elif _role(part, part.get_content_type(), False) == "calendars":
+            return True
+    return False
+
+
 def is_tree(content_type: str | None) -> bool:
     """Whether a body with this Content-Type is a MIME tree (walked with the stdlib parser)."""
     return (content_type or "").lstrip().lower().startswith(("multipart/", "message/"))
@@ -630,6 +690,13 @@ class Head:
             kind, _ = _content_type(self.first("content-type"))
             disposition = (self.first("content-disposition") or "").lower()
             return kind in _CALENDAR_TYPES or ".ics" in disposition
+        if len(self._raw) - self._body_start > _SCAN_BODY_UNDER:
+            try:
+                tree = parse_tree(self._raw, self._body_start, lambda part: False)
+                if tree is not None:  # the very tree full() would walk: an exact answer
+                    return _holds_calendar(tree)
+            except _UNREADABLE:  # e.g. an RFC 2231 parameter in an unknown charset
+                pass  # full() notes it; the look at the bytes below decides here
         # Any of "calendar", "/ics", ".ics", "*=" or "*0" (RFC 2231 names may spell ".ics"
         # otherwise), in as few scans of a body that is mostly base64 as may be: "*" is
         # found by memchr, and "/ics" and ".ics" by one look for "ics".
@@ -648,12 +715,11 @@ class Head:
         defects = list(self._defects)
         try:
             if is_tree(self.first("content-type")):
-                parts = _mime_parts(self._raw, defects)
+                parts = _mime_parts(self._raw, self._body_start, defects)
             else:
                 parts = _single_part(self._raw, self._body_start, self.first)
             body = _body(parts, self._max_text, defects)
-        except (LookupError, ValueError, TypeError, AttributeError, IndexError,
-                RecursionError) as exc:  # fmt: skip
+        except _UNREADABLE as exc:
             defects.append(f"body_unreadable:{type(exc).__name__}")
             body = _Body()
         defects.extend(self._date[1])

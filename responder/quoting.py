@@ -190,10 +190,12 @@ _SIG_DASHES: Final = re.compile(r"\n--( ?)(?=\n|\Z)")
 # a candidate is only a candidate, the patterns above decide.
 # Case-blind only where it must be: a case-blind class is slower to scan. The class also
 # holds the four letters re.IGNORECASE folds onto A-Z and a-z (U+0130, U+0131, U+017F,
-# U+212A), so it matches exactly what "[A-Za-z-]" under that flag did.
+# U+212A), so it matches exactly what "[A-Za-z-]" under that flag did. The quantifiers are
+# possessive ("*+", "{2,10}+"): what follows each run can never be one of its characters,
+# so giving some back could not help a match, and not trying saves ~40% of the scan.
 _CANDIDATE_START: Final = re.compile(
-    "\n[ \t]*(?:>|[-_*=~]{2}|[*_]{0,2}[A-Za-z\u0130\u0131\u017f\u212a-]{2,10}[*_]{0,2}[ \t]*:"
-    "|(?i:Weitergeleitete|Videresendt)\\b)",
+    "\n[ \t]*+(?:>|[-_*=~]{2}|[*_]{0,2}+[A-Za-z\u0130\u0131\u017f\u212a-]{2,10}+[*_]{0,2}+"
+    "[ \t]*+:|(?i:Weitergeleitete|Videresendt)\\b)",
 )
 _CANDIDATE_END: Final = re.compile(r":[ \t]*\n")
 
@@ -426,7 +428,7 @@ def split_text(text: str) -> Split:
         new = "\n".join(line for i, line in enumerate(lines[:cut]) if i not in quoted)
         history = [lines[i] for i in sorted(quoted)] + lines[cut:]
     else:
-        new = "\n".join(lines[:cut])
+        new = text if cut == len(lines) else "\n".join(lines[:cut])
         history = lines[cut:]
     sig = _signature_start(new)
     return Split(

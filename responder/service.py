@@ -2,7 +2,8 @@
 
 Order of work, chosen so that a crash at any point neither loses an invitation nor doubles
 a draft: decide a chunk of mail (pure) → look in Drafts for its drafts' recomputed
-Message-IDs (and in Sent for its senders and threads), one visit for the whole chunk →
+Message-IDs (and in Sent for its senders and threads), one visit for the whole chunk (on a
+second connection in ``scan`` and ``once``, so the work folder stays selected) →
 then per message: APPEND only if absent (an APPEND of this chunk counts as present) →
 record the decision and advance the folder mark in one SQLite transaction. A crash after
 APPEND and before the commit redoes the message next pass, finds the draft, and records it
@@ -156,7 +157,12 @@ class Pass:
         stop: threading.Event | None = None,
         folders: dict[str, str] | None = None,
         on_row: Callable[[Row], None] | None = None,
+        lookup_connection: bool = False,
     ) -> None:
+        """``lookup_connection``: ask Sent and Drafts on a second connection (``scan`` and
+        ``once``), opened at the first chunk with invitations and closed when the pass ends,
+        instead of leaving the work folder and re-selecting it for every chunk (~0.1 s a
+        chunk at 100,000 mails). The daemon leaves it off: two connections per account."""
         self.settings = settings
         self.on_row = on_row
         self.core = core
@@ -173,6 +179,8 @@ class Pass:
         self._planned = Rehearsal()  # dry run only: the drafts it would have made
         self._drafts: str | None = self.folders.get("drafts")
         self._sent: str | None = self.folders.get("sent")
+        self._lookup_connection = lookup_connection
+        self._lookups: Mailbox | None = None  # the second connection, once opened
 
     # -- folders we write to or look in -------------------------------------------------
 
@@ -212,11 +220,38 @@ class Pass:
 
     def run(self) -> list[PassReport]:
         reports = []
-        for folder in self.settings.account.folders:
-            if self.stopping:
-                break
-            reports.append(self.run_folder(folder))
+        try:
+            for folder in self.settings.account.folders:
+                if self.stopping:
+                    break
+                reports.append(self.run_folder(folder))
+        finally:
+            if self._lookups is not None:
+                self._lookups.close()
+                self._lookups = None
         return reports
+
+    def _lookup_mailbox(self) -> Mailbox:
+        """Where Sent and Drafts are asked: the second connection if the pass has one.
+
+        A server that refuses another connection (many cap them per user) costs only the
+        speed: the pass goes on with :meth:`Mailbox.visit` on its one connection.
+        """
+        if not self._lookup_connection:
+            return self.mailbox
+        if self._lookups is None:
+            try:
+                self._lookups = self.mailbox.twin()
+            except MailboxError as exc:
+                log.warning(
+                    "lookup_connection_refused",
+                    account=self.account,
+                    error=str(exc),
+                    hint="Sent and Drafts are looked up on the one connection instead",
+                )
+                self._lookup_connection = False
+                return self.mailbox
+        return self._lookups
 
     def run_folder(self, folder: str) -> PassReport:
         report = PassReport(self.account, folder)
@@ -402,7 +437,10 @@ class Pass:
         drafting = [uid for uid, o in outcomes.items() if o.decision.draft]
         if not drafting:
             return found
-        with self.mailbox.visit():
+        lookups = self._lookup_mailbox()
+        # On the second connection nothing is selected at the start: the visit ends with
+        # UNSELECT, so each chunk's EXAMINE sees what the work connection APPENDed since.
+        with lookups.visit():
             sent = self.sent
             unknown = {
                 uid: o.message.sender.email
@@ -413,7 +451,7 @@ class Pass:
             }
             if sent is not None and unknown:
                 # Mail the user wrote to the sender makes a known correspondent.
-                known = {a for a in set(unknown.values()) if self.mailbox.has_mail_to(sent, a)}
+                known = {a for a in set(unknown.values()) if lookups.has_mail_to(sent, a)}
                 now = self.clock()
                 for uid, address in unknown.items():
                     message = outcomes[uid].message
@@ -422,9 +460,9 @@ class Pass:
             messages = [m for uid in drafting if (m := outcomes[uid].message) is not None]
             refs = {r for m in messages for r in _refs(m)}
             if sent is not None and refs:
-                found.answered = self.mailbox.message_ids_in(sent, sorted(refs))
+                found.answered = lookups.message_ids_in(sent, sorted(refs))
             draft_ids = {self.composer.draft_id(m) for m in messages}
-            found.drafts = self.mailbox.message_ids_in(self.drafts, sorted(draft_ids))
+            found.drafts = lookups.message_ids_in(self.drafts, sorted(draft_ids))
         return found
 
     def _one(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from responder import quoting
 from responder.quoting import MARKERS, Split, split_text
 
 
@@ -313,3 +316,29 @@ class TestMarkers:
     def test_empty(self) -> None:
         """An empty text splits into three empty parts."""
         assert split_text("") == Split("", "", "")
+
+
+class TestCandidateScan:
+    """The fast line scan (possessive quantifiers) finds exactly the lines its plain
+    backtracking form finds."""
+
+    PLAIN = re.compile(
+        "\n[ \t]*(?:>|[-_*=~]{2}|[*_]{0,2}[A-Za-z\u0130\u0131\u017f\u212a-]{2,10}[*_]{0,2}[ \t]*:"
+        "|(?i:Weitergeleitete|Videresendt)\\b)",
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(
+        st.lists(
+            st.text(
+                alphabet=st.sampled_from(list("aZ-_*=~>: \tWeitrgVdsn\u0130\u017f\u212a")),
+                max_size=16,
+            ),
+            max_size=8,
+        )
+    )
+    def test_same_lines(self, rows: list[str]) -> None:
+        """Random lines of the scan's own characters: the same matches either way."""
+        padded = "\n" + "\n".join(rows) + "\n"
+        fast = [m.span() for m in quoting._CANDIDATE_START.finditer(padded)]
+        assert fast == [m.span() for m in self.PLAIN.finditer(padded)]

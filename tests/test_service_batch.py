@@ -41,10 +41,24 @@ class CountingMailbox(Mailbox):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.selects: list[str] = []
+        self.twins: list[CountingMailbox] = []
 
     def select(self, folder: str, *, readonly: bool = True) -> FolderState:
         self.selects.append(folder)
         return super().select(folder, readonly=readonly)
+
+    def twin(self) -> Mailbox:
+        made = super().twin()
+        assert isinstance(made, CountingMailbox)
+        self.twins.append(made)
+        return made
+
+
+class RefusingMailbox(CountingMailbox):
+    """A real connection to a server that allows only one connection per user."""
+
+    def twin(self) -> Mailbox:
+        raise MailboxError("127.0.0.1: too many connections from this user")
 
 
 class FailingMailbox(Mailbox):
@@ -109,16 +123,54 @@ class TestLookups:
         assert mailbox.selects.count("Drafts") == 1
         assert mailbox.selects.count("INBOX") == 2  # the pass's SELECT and the one return
 
+    def test_second_connection_never_leaves_the_work_folder(
+        self, imap_account: Account, tmp_path: Path
+    ) -> None:
+        """With a lookup connection (scan, once), INBOX is selected once and never left;
+        Sent and Drafts are asked on the second connection, which the pass then closes."""
+        seed_mixed(imap_account)
+        settings = make_settings(imap_account, tmp_path)
+        mailbox = one_pass(CountingMailbox, settings, lookup_connection=True)
+        assert isinstance(mailbox, CountingMailbox)
+        assert len(drafts(imap_account)) >= 6
+        assert mailbox.selects == ["INBOX"]
+        (twin,) = mailbox.twins
+        assert sorted(twin.selects) == ["Drafts", "Sent"]
+        assert twin._client is None  # logged out
+
+    def test_no_second_connection_without_invitations(
+        self, imap_account: Account, tmp_path: Path
+    ) -> None:
+        """A pass with nothing to look up never opens the second connection."""
+        settings = make_settings(imap_account, tmp_path)
+        mailbox = one_pass(CountingMailbox, settings, lookup_connection=True)
+        assert isinstance(mailbox, CountingMailbox)
+        assert mailbox.twins == []
+
+    def test_refused_second_connection_falls_back(
+        self, imap_account: Account, tmp_path: Path
+    ) -> None:
+        """A server that refuses a second connection: the pass looks up on its one
+        connection (INBOX re-selected once) and drafts as before."""
+        seed_mixed(imap_account)
+        settings = make_settings(imap_account, tmp_path)
+        mailbox = one_pass(RefusingMailbox, settings, lookup_connection=True)
+        assert isinstance(mailbox, RefusingMailbox)
+        assert len(drafts(imap_account)) >= 6
+        assert mailbox.selects.count("INBOX") == 2
+        assert mailbox.selects.count("Sent") == mailbox.selects.count("Drafts") == 1
+
+    @pytest.mark.parametrize("second", [False, True], ids=["one connection", "two"])
     @pytest.mark.parametrize("folder", ["Sent", "Drafts"])
     def test_a_lookup_error_fails_the_pass(
-        self, imap_account: Account, tmp_path: Path, folder: str
+        self, imap_account: Account, tmp_path: Path, folder: str, second: bool
     ) -> None:
         """A failed lookup fails the pass: nothing is recorded as a bad mail; the retry drafts."""
         seed(imap_account)
         settings = make_settings(imap_account, tmp_path)
         FailingMailbox.failing = folder
         with pytest.raises(MailboxError, match=folder):
-            one_pass(FailingMailbox, settings)
+            one_pass(FailingMailbox, settings, lookup_connection=second)
         with State.in_dir(settings.state_dir) as state:
             assert state.records("default") == []
         (report,) = run_pass(settings, dry_run=False)
