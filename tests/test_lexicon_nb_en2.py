@@ -222,6 +222,49 @@ class TestNorwegianNearMisses:
         _declines(text)
 
 
+class TestShorthandAndHomeInvites:
+    """A second grammar pass: messages asked for, clauses opened by "free", "come" with a
+    bare verb, kettles and rounds; the Norwegian plans, rounds, pubs and going out."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Ping me when you're free for a quick call.", K),
+            ("Text me when you're free and we'll grab a coffee.", C),
+            ("Give me a tinkle when you've got a minute.", K),
+            ("Free later for a quick chat?", K),
+            ("Pub after work?", R),
+            ("Next round's on me if you make it to the pub tonight.", R),
+            ("Come have dinner with us on Sunday.", D),
+            ("The kettle's on if you want to pop round later.", M),
+            ("Har du fem minutter til en telefon?", K),
+            ("Kunne vi tatt en runde på Teams i morgen?", K),
+            ("Har du anledning til å ta imot meg på kontoret en dag?", M),
+            ("Blir du med ut i kveld?", M),
+            ("Hva gjør du i helga? Lyst på en tur?", M),
+            ("Neste runde er min hvis du blir med på puben i kveld.", R),
+            ("Kom og spis middag hos oss på søndag.", D),
+        ],
+    )
+    def test_asks(self, text: str, intent: Intent) -> None:
+        """Each form asks, with the intent of its meeting word."""
+        _invites(text, intent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # a reply that offers to call about the reader's own invitation
+            "I'd like to, but won't know my schedule until tomorrow. Can I give you a buzz "
+            "then?",
+            "Kan du ta en tur til posten og hente pakken?",
+            "Vi ses på puben kl. 20 som avtalt.",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """They share the words but do not ask for a new meeting."""
+        _declines(text)
+
+
 class TestAskInSubjectOrPostscript:
     """An ask made only in the subject or a P.S."""
 
