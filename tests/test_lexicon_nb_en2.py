@@ -188,7 +188,7 @@ class TestNorwegianMeetingWords:
     @pytest.mark.parametrize(
         ("text", "intent"),
         [
-            ("Lyst til å ta en tur på kafé i morgen?", C),
+            ("Lyst til å ta en tur på kafé i morgen?", M),
             ("Har du lyst til å komme på grillfest hos oss lørdag?", M),
             ("Kan vi ta en skravlestund snart?", U),
             ("Kunne jeg fått låne hodet ditt en halvtime?", P),
