@@ -265,6 +265,38 @@ class TestShorthandAndHomeInvites:
         _declines(text)
 
 
+class TestArrangedForOthers:
+    """Negatives by family: an agreed call started late or bumped, coffee and calls arranged
+    for others, food fetched for a team."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Running a bit behind, can we start the call at 10:15 instead?",
+            "Could we bump our Friday call to next week? Same time works.",
+            "Can you grab a coffee for the client when they arrive at 10?",
+            "Could you arrange a call between Mark and the supplier next week?",
+            "Kan du ta en kaffe til kunden når de kommer kl. 10?",
+            "Kan du hente lunsj til teamet på vei tilbake?",
+            "Kan du sette opp en telefon mellom Mari og leverandøren neste uke?",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """They share the words but do not ask the reader for a new meeting."""
+        _declines(text)
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Could we grab a coffee before the client arrives on Thursday?", C),
+            ("Kan vi ta en kaffe før kunden kommer på torsdag?", C),
+        ],
+    )
+    def test_the_reader_still_asked(self, text: str, intent: Intent) -> None:
+        """A client named only as the time of the meeting leaves the ask standing."""
+        _invites(text, intent)
+
+
 class TestAskInSubjectOrPostscript:
     """An ask made only in the subject or a P.S."""
 
