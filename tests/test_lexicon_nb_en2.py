@@ -341,6 +341,62 @@ class TestGeneralityBatch:
         _declines(text)
 
 
+class TestThirdBatch:
+    """A third batch, written after the second was fixed (before it: 9 of 15 English and 10
+    of 15 Norwegian invitations, 10 of 10 and 9 of 10 look-alikes); the families its misses
+    showed: Indian English "telephonic", granting time, wishes with "if you could", inviting
+    without "I", nights in, tastings and tours, a meal after an activity, cuisines, the formal
+    "De", an evening meal, "when it suits you" holding "det passer"."""
+
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("Dear Sir, myself Rakesh from Pune. Kindly grant me 15 minutes of your valuable "
+             "time for a telephonic discussion regarding partnership.", K),
+            ("Paul, let's take this offline - can you do 15 on the phone after 4?", K),
+            ("Would you care to join me for a round at the club on Saturday, followed by "
+             "lunch?", L),
+            ("Lenge siden! Indisk denne uka? Torsdag passer for meg.", L),
+            ("Kunne jeg friste deg med en enkel kveldsmat på fredag? Ikke noe stas.", D),
+        ],
+    )
+    def test_asks_with_intent(self, text: str, intent: Intent) -> None:
+        """Each asks, with the intent of its meeting word."""
+        _invites(text, intent)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Hi Ben, I've got the kitchen fitter round on Tuesday - would be good if you could "
+            "pop over and give your opinion on the layout. Brew's on me.",
+            "hey!! movie night at mine friday?? bring snacks lol",
+            "Good afternoon, we are a small vineyard in Kent and would like to invite you for a "
+            "tasting and a tour at your convenience.",
+            "Kjære professor Aas, jeg ville være svært takknemlig om De kunne avse en halvtime "
+            "under besøket Deres i Trondheim.",
+            "God dag, vi er en liten gård i Hardanger og vil gjerne invitere deg på smaking og "
+            "omvisning når det passer for deg.",
+        ],
+    )
+    def test_asks(self, text: str) -> None:
+        """Each asks for the reader's time."""
+        _asks(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Kan du be Rakesh sette opp en telefon med Pune-kontoret?",
+            "Dear Sir, please find attached the minutes of our telephonic discussion held on "
+            "12th.",
+            "The tasting on 3 May is sold out; we'll notify you if tickets become available.",
+            "Det passer fint for meg, vi ses på smakingen.",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """Someone else asked to arrange a call, minutes, a sold-out event and an acceptance."""
+        _declines(text)
+
+
 class TestAskInSubjectOrPostscript:
     """An ask made only in the subject or a P.S."""
 
