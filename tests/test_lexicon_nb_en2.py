@@ -397,6 +397,62 @@ class TestThirdBatch:
         _declines(text)
 
 
+class TestFourthBatch:
+    """A fourth batch, written after the third was fixed (before it: 9 of 15 English and 8
+    of 15 Norwegian invitations, 8 of 10 and 8 of 10 look-alikes); the families its misses
+    showed: the sender and a third person meeting the reader, a suitable time, "fancy it",
+    "would love you to", a guest, a match, introducing oneself, "ok" or "jeg kommer" inside
+    a request for leave, inverted wishes, a reunion; a meal praised afterwards, the office's
+    seasonal meal."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Hi Rosa, my brother-in-law runs a bike shop in Leith and wants to expand. Would you "
+            "be willing to sit down with him and me for an hour? Happy to come to you.",
+            "Good morning Sir. I am visiting Stavanger for the offshore expo. Please let me know "
+            "suitable time to meet at your office.",
+            "We've got a spare seat at the rugby on Saturday - fancy it? Pub beforehand.",
+            "Hello, I am your new account manager at Telia. I would appreciate the opportunity "
+            "to introduce myself over a short Teams meeting.",
+            "Would it be OK if I came over to yours on Saturday to pick your brains about the "
+            "extension?",
+            "We're hosting a small breakfast for local architects on 3 Oct - would love you to "
+            "join us as our guest.",
+            "Hei Rosa, svogeren min driver en sykkelbutikk på Grünerløkka og vil utvide. Kunne "
+            "du tenke deg å sette deg ned med ham og meg en time? Kommer gjerne til deg.",
+            "God morgen. Jeg besøker Stavanger under ONS-messen. Vennligst gi meg et passende "
+            "tidspunkt for møte på kontoret deres.",
+            "Kjære fru Hansen, som ny nabo hadde det vært hyggelig om du ville komme på kaffe "
+            "søndag ettermiddag.",
+            "Vi har en ledig billett til landskampen på lørdag \u2013 er du keen? Pub før kampen.",
+            "Noen interesse for et lite gjensyn med den gamle gjengen før jul? Tenker den 19.",
+            "Går det greit om jeg kommer bortom på lørdag og hører hva du tenker om tilbygget?",
+            "Vi holder en liten frokost for lokale arkitekter 3. oktober \u2013 vi hadde blitt "
+            "glade om du ville komme som vår gjest.",
+        ],
+    )
+    def test_asks(self, text: str) -> None:
+        """Each asks for the reader's time."""
+        _asks(text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Brunch was lovely, we must do it again some time!",
+            "Can you remind everyone that the office will close early on Friday for the "
+            "Christmas lunch?",
+            "Brunsjen var nydelig, det må vi gjøre igjen en gang!",
+            "Kan du minne alle på at kontoret stenger tidlig fredag på grunn av julelunsjen?",
+            "Ok, I'll come by at 10 then.",
+            "Ja, jeg kommer innom kl. 10.",
+        ],
+    )
+    def test_near_miss(self, text: str) -> None:
+        """A meal praised afterwards, the office's seasonal meal and acceptances do not ask."""
+        _declines(text)
+
+
 class TestAskInSubjectOrPostscript:
     """An ask made only in the subject or a P.S."""
 
