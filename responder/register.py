@@ -11,6 +11,7 @@ reads as formal: answering a du-writer with Sie is the smaller mistake.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from responder.model import Formality
@@ -56,6 +57,45 @@ _FOLDS_ODDLY = frozenset("\u0130\u0131\u017f\u212a")
 are not used, so they never hide a match."""
 
 
+
+
+def _finditer(full: re.Pattern[str], fast: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``full`` in ``text``, as ``full.finditer`` gives them, found through
+    ``fast``: ``full`` without its leading ``\\b``. Behind a ``\\b`` the regex engine tries
+    every position; without it, it skips to the pattern's first letters, which pays when
+    they are rare (capital S and I of the formal pronouns: ~60 -> ~12 µs on a German mail;
+    not so for "d" and "e" of du and euch, or under re.IGNORECASE). ``fast`` matches wherever
+    ``full`` does, and each place it finds is checked with ``full``, so the matches are
+    exactly the same."""
+    pos = 0
+    while (m := fast.search(text, pos)) is not None:
+        hit = full.match(text, m.start())
+        if hit is None:
+            pos = m.start() + 1
+        else:
+            yield hit
+            pos = hit.end()
+
+
+def _searcher(full: re.Pattern[str]) -> Callable[[str], bool]:
+    """``full.search`` as a yes or no, found faster where its lead slows the engine down: a
+    multi-line ``^`` is looked for as the line feed before it (or the text's start), so the
+    engine skips from line to line; a case-sensitive pattern loses its leading ``\\b`` (see
+    ``_finditer``)."""
+    source = full.pattern
+    if source.startswith("^") and full.flags & re.MULTILINE:
+        after_feed = re.compile("\n" + source[1:], full.flags)
+        return lambda text: full.match(text) is not None or after_feed.search(text) is not None
+    if source.startswith(r"\b") and not full.flags & re.IGNORECASE:
+        fast = re.compile(source[2:], full.flags)
+        return lambda text: next(_finditer(full, fast, text), None) is not None
+    return lambda text: full.search(text) is not None
+
+
+_FAST_FORMAL = re.compile(_FORMAL_PRONOUN.pattern[2:])
+_SEARCHERS = tuple(_searcher(cue[0]) for cue in _GREETING_CUES)
+
+
 @dataclass(frozen=True)
 class Register:
     """The reading: formality, the two totals and the cues that decided."""
@@ -72,7 +112,7 @@ def german_register(text: str) -> Register:
     reasons: list[str] = []
     mid = 0
     start = 0
-    for m in _FORMAL_PRONOUN.finditer(text):
+    for m in _finditer(_FORMAL_PRONOUN, _FAST_FORMAL, text):
         if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
             start += 1
         else:
@@ -84,12 +124,13 @@ def german_register(text: str) -> Register:
     informal += 2.0 * min(du, 4)
     if du:
         reasons.append(f"du/dich/dir x{du}")
-    lower = None if _FOLDS_ODDLY.intersection(text) else text.lower()
-    for pattern, f_weight, i_weight, label, gates in _GREETING_CUES:
+    lower = None if any(c in text for c in _FOLDS_ODDLY) else text.lower()
+    for cue, found in zip(_GREETING_CUES, _SEARCHERS, strict=True):
+        _, f_weight, i_weight, label, gates = cue
         # A substring test first: the case-blind patterns cost ~40-90 µs each on a mail.
         if gates and lower is not None and not any(g in lower for g in gates):
             continue
-        if pattern.search(text):
+        if found(text):
             formal += f_weight
             informal += i_weight
             reasons.append(label)
