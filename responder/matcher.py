@@ -27,7 +27,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from operator import methodcaller
 from typing import NamedTuple
 
 from responder.errors import ConfigError
@@ -310,6 +309,9 @@ class Anchors:
     words: frozenset[str]
     pairs: frozenset[tuple[str, str]]
     prefixes: tuple[str, ...]
+    led: re.Pattern[str] | None = None
+    """A space and any of the prefixes: searched in the words joined by spaces, it finds a
+    word that starts with one (~3x faster than ``startswith`` over every word)."""
 
     def found(self, words: Sequence[str]) -> bool:
         """True when ``quick_words`` output ``words`` may hold one of the phrases."""
@@ -317,7 +319,7 @@ class Anchors:
             return True
         if self.pairs and not self.pairs.isdisjoint(pairwise(words)):
             return True
-        return bool(self.prefixes) and any(map(methodcaller("startswith", self.prefixes), words))
+        return self.led is not None and self.led.search(" " + " ".join(words)) is not None
 
 
 @dataclass
@@ -748,7 +750,9 @@ class _AnchorSet:
             self.prefixes.add(quick_words(stem)[-1] if quick_words(stem) else stem)
 
     def frozen(self) -> Anchors:
-        return Anchors(frozenset(self.words), frozenset(self.pairs), tuple(sorted(self.prefixes)))
+        prefixes = tuple(sorted(self.prefixes))
+        led = re.compile(" (?:" + "|".join(map(re.escape, prefixes)) + ")") if prefixes else None
+        return Anchors(frozenset(self.words), frozenset(self.pairs), prefixes, led)
 
 
 _SLOW_STARTS = ((r"\d{1,2}", r"\d\d?"), (r"\d{1,3}", r"\d\d?\d?"), (r"\d+", r"\d\d*"))

@@ -1,11 +1,13 @@
-"""The register's fast searches (a leading ``\\b`` or multi-line ``^`` looked for another way)
-find exactly what the plain patterns find, on texts built to trip them."""
+"""The register's fast searches (lists of whole words led by their first letters, a multi-line
+``^`` looked for as a line feed) find exactly what the plain patterns find, on texts built to
+trip them and on every German text of the evaluation sets."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from test_register_gates import TEXTS
 
 from responder import register
 
@@ -25,6 +27,7 @@ TRICKY = [
     "na, wie gehts?\nna\n",
     "Hallo Herr Müller\nhey",
     "İhr und \u017fie",
+    "du Du dudu _du 1du euren Euren Eurem deines Deines xdich dich.",
 ]
 
 
@@ -32,10 +35,11 @@ TRICKY = [
 def test_fast_searches_find_what_the_patterns_find(text: str) -> None:
     for cue, found in zip(register._GREETING_CUES, register._SEARCHERS, strict=True):
         assert found(text) == (cue[0].search(text) is not None), cue[3]
-    fast = register._finditer(register._FORMAL_PRONOUN, register._FAST_FORMAL, text)
-    assert [m.span() for m in fast] == [
-        m.span() for m in register._FORMAL_PRONOUN.finditer(text)
-    ]
+    for full, fast in (
+        (register._FORMAL_PRONOUN, register._FAST_FORMAL),
+        (register._INFORMAL_PRONOUN, register._FAST_INFORMAL),
+    ):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in full.finditer(text)]
 
 
 def test_the_line_start_search_needs_a_line_start() -> None:
@@ -43,3 +47,9 @@ def test_the_line_start_search_needs_a_line_start() -> None:
     assert found("a\n  HEY there")
     assert found("hey")
     assert not found("oh hey there")
+
+
+def test_fast_searches_on_the_sets_german_mail() -> None:
+    assert len(TEXTS) > 100
+    for text in TEXTS:
+        test_fast_searches_find_what_the_patterns_find(text)
