@@ -132,11 +132,11 @@ _Entry = tuple[_Node, ...]
 @dataclass(frozen=True)
 class Tokens:
     """A text as the matcher reads it: tokens, per sentence its token bounds, and where
-    phrases may start (first token of a chunk, sentence, starts in the chunk)."""
+    phrases may start (first token of a chunk, starts in the chunk)."""
 
     words: tuple[str, ...]
     bounds: tuple[tuple[int, int], ...]  # per sentence: first token, one past the last
-    starts: tuple[tuple[int, int, tuple[tuple[int, _Entry], ...]], ...] = ()
+    starts: tuple[tuple[int, tuple[tuple[int, _Entry], ...]], ...] = ()
     first_break: int = -1  # sentences before the first blank line (-1: none)
 
     def text(self, sentence: int) -> str:
@@ -356,11 +356,11 @@ class Matcher:
                 starts.append((k, entry))
         return _Chunk(tokens, len(tokens), ends, tuple(starts))
 
-    def read(self, text: str) -> Tokens:  # noqa: PLR0912 (one pass over every chunk, inlined)
+    def read(self, text: str) -> Tokens:
         """Cut lower-cased ``text`` into tokens and sentences (see the module docstring)."""
         words: list[str] = []
         bounds: list[tuple[int, int]] = []
-        starts: list[tuple[int, int, tuple[tuple[int, _Entry], ...]]] = []
+        starts: list[tuple[int, tuple[tuple[int, _Entry], ...]]] = []
         cache = self.chunk_cache
         if len(cache) > _CACHE_SIZE:
             cache.clear()
@@ -387,10 +387,9 @@ class Matcher:
                     info = cache[chunk] = self._chunk(chunk)
                 tokens, size, ends, here = info
                 if here:
-                    starts.append((n, len(bounds), here))
-                if size:
-                    words += tokens
-                    n += size
+                    starts.append((n, here))
+                words += tokens
+                n += size
                 if ends and n > start:
                     bounds.append((start, n))
                     start = n
@@ -403,8 +402,12 @@ class Matcher:
         words = tokens.words
         bounds = tokens.bounds
         found: list[tuple[int, int, int, int]] = []
-        for base, s, here in tokens.starts:
-            stop = bounds[s][1]
+        s = 0
+        stop = bounds[0][1] if bounds else 0
+        for base, here in tokens.starts:
+            while base >= stop:  # the sentence of this chunk
+                s += 1
+                stop = bounds[s][1]
             for k, nodes in here:
                 i = base + k
                 for node in nodes:  # the first step inline: most second words lead nowhere
