@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -300,6 +301,22 @@ def quick_words(text: str) -> list[str]:
         if mark in text:
             text = text.replace(mark, " ")
     return text.encode().translate(_QUICK_TABLE).decode().split()
+
+
+@lru_cache(maxsize=32)
+def _tails(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A space, then any of ``suffixes`` reversed (those holding whitespace can end no word)."""
+    plain = (re.escape(s[::-1]) for s in suffixes if s == "".join(s.split()))
+    return re.compile(" (?:" + "|".join(plain) + ")")
+
+
+def any_ends_with(words: Sequence[str], suffixes: tuple[str, ...]) -> bool:
+    """True when one of ``words`` (which hold no whitespace) ends in one of ``suffixes``.
+
+    One regex over the words joined by spaces and reversed, where every word's end is a word
+    start after a space: about twice as fast as ``endswith`` on every word, and most texts
+    end no word in a compound's head."""
+    return bool(words) and _tails(suffixes).search(" " + " ".join(words)[::-1]) is not None
 
 
 @dataclass(frozen=True)
