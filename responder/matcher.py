@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -276,6 +276,12 @@ class Hit(NamedTuple):
     kinds: frozenset[str]  # every family and every dotted prefix of one ("activity")
 
 
+_new_hit = partial(tuple.__new__, Hit)
+"""``Hit(*fields)`` without the Python frame of a named tuple's ``__new__``: ``scan`` makes
+tens of hits a mail."""
+_ScanPlan = tuple[bool, bool, tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]]
+
+
 @dataclass(frozen=True)
 class _Phrase:
     elements: tuple[Element, ...]
@@ -355,6 +361,9 @@ class Matcher:
     at_start: frozenset[int]  # phrases that only count at the start of a sentence or clause
     chunk_cache: dict[str, _Chunk] = field(default_factory=dict, repr=False)
     raw_cache: dict[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    scan_plans: dict[tuple[str, ...], dict[int, _ScanPlan]] = field(
+        default_factory=dict, repr=False
+    )
 
     def _entry(self, word: str) -> _Entry | None:
         """The trie nodes where phrases starting at ``word`` continue."""
@@ -462,34 +471,53 @@ class Matcher:
         """
         langs = tuple(languages)
         words = tokens.words
-        phrases = self.phrases
+        plans = self.scan_plans.get(langs)
+        if plans is None:
+            plans = self.scan_plans[langs] = {}
         found = self._find(tokens)
         hits: list[Hit] = []
         blanked: list[tuple[int, int]] = []
         found.sort()
         for start, neg_end, s, pid in found:
-            phrase = phrases[pid]
-            if phrase.languages.isdisjoint(langs):
+            plan = plans.get(pid)
+            if plan is None:
+                plan = plans[pid] = self._plan(pid, langs)
+            listed, idiom, owned = plan
+            if not listed:
                 continue
             end = -neg_end
             if blanked and any(a <= start and end <= b for a, b in blanked):
                 continue
-            own = langs
-            if phrase.idiom and not phrase.idiom.isdisjoint(langs):
+            if idiom:
                 blanked.append((start, end))
-                if langs[0] in phrase.idiom:  # a false friend of another language's cue
-                    own = langs[:1]
-            text = words[start] if end == start + 1 else " ".join(words[start:end])
-            for lang in own:
-                owned = phrase.owners.get(lang)
-                if owned is not None and owned[0]:
-                    hits.append(Hit(start, end, s, text, lang, owned[0], owned[1]))
+            if owned:
+                text = words[start] if end == start + 1 else " ".join(words[start:end])
+                for lang, fams, kinds in owned:
+                    hits.append(_new_hit((start, end, s, text, lang, fams, kinds)))
         if raw_in is None or raw_in:
             raw = self.scan_raw(tokens, langs, raw_in)
             if raw:
                 hits.extend(raw)
                 hits.sort(key=lambda h: (h.start, -h.end))
         return hits
+
+    def _plan(self, pid: int, langs: tuple[str, ...]) -> _ScanPlan:
+        """What ``scan`` makes of phrase ``pid`` for ``langs``, decided once: whether any
+        language of ``langs`` lists it, whether it blanks the words it holds (an idiom), and
+        the (language, families, kinds) of its hits."""
+        phrase = self.phrases[pid]
+        if phrase.languages.isdisjoint(langs):
+            return False, False, ()
+        own = langs
+        idiom = bool(phrase.idiom) and not phrase.idiom.isdisjoint(langs)
+        if idiom and langs[0] in phrase.idiom:  # a false friend of another language's cue
+            own = langs[:1]
+        owned = []
+        for lang in own:
+            found = phrase.owners.get(lang)
+            if found is not None and found[0]:
+                owned.append((lang, found[0], found[1]))
+        return True, idiom, tuple(owned)
 
     def scan_raw(
         self, tokens: Tokens, languages: Sequence[str], sentences: Iterable[int] | None = None
