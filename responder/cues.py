@@ -25,6 +25,7 @@ from responder.matcher import (
     Hit,
     Matcher,
     Tokens,
+    any_ends_with,
     build_matcher,
     phrase_elements,
     quick_words,
@@ -193,7 +194,7 @@ class Lexicon:
     def compound_found(self, words: Sequence[str]) -> bool:
         """True when one of ``words`` (``quick_words`` output) is a compound meeting word of
         any language: the pre-test must not settle "Arbeitsfrühstück?" as cue-less."""
-        if not self.compound_heads:
+        if not self.compound_heads or not any_ends_with(words, self.compound_heads):
             return False
         ending = list(filter(methodcaller("endswith", self.compound_heads), words))  # C speed
         return any(c.head_of(w) for c in self.compounds.values() for w in ending)

@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from itertools import pairwise
-from operator import methodcaller
 from typing import NamedTuple
 
 from responder.errors import ConfigError
@@ -133,11 +133,11 @@ _Entry = tuple[_Node, ...]
 @dataclass(frozen=True)
 class Tokens:
     """A text as the matcher reads it: tokens, per sentence its token bounds, and where
-    phrases may start (first token of a chunk, sentence, starts in the chunk)."""
+    phrases may start (first token of a chunk, starts in the chunk)."""
 
     words: tuple[str, ...]
     bounds: tuple[tuple[int, int], ...]  # per sentence: first token, one past the last
-    starts: tuple[tuple[int, int, tuple[tuple[int, _Entry], ...]], ...] = ()
+    starts: tuple[tuple[int, tuple[tuple[int, _Entry], ...]], ...] = ()
     first_break: int = -1  # sentences before the first blank line (-1: none)
 
     def text(self, sentence: int) -> str:
@@ -276,6 +276,12 @@ class Hit(NamedTuple):
     kinds: frozenset[str]  # every family and every dotted prefix of one ("activity")
 
 
+_new_hit = partial(tuple.__new__, Hit)
+"""``Hit(*fields)`` without the Python frame of a named tuple's ``__new__``: ``scan`` makes
+tens of hits a mail."""
+_ScanPlan = tuple[bool, bool, tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]]
+
+
 @dataclass(frozen=True)
 class _Phrase:
     elements: tuple[Element, ...]
@@ -303,6 +309,22 @@ def quick_words(text: str) -> list[str]:
     return text.encode().translate(_QUICK_TABLE).decode().split()
 
 
+@lru_cache(maxsize=32)
+def _tails(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A space, then any of ``suffixes`` reversed (those holding whitespace can end no word)."""
+    plain = (re.escape(s[::-1]) for s in suffixes if s == "".join(s.split()))
+    return re.compile(" (?:" + "|".join(plain) + ")")
+
+
+def any_ends_with(words: Sequence[str], suffixes: tuple[str, ...]) -> bool:
+    """True when one of ``words`` (which hold no whitespace) ends in one of ``suffixes``.
+
+    One regex over the words joined by spaces and reversed, where every word's end is a word
+    start after a space: about twice as fast as ``endswith`` on every word, and most texts
+    end no word in a compound's head."""
+    return bool(words) and _tails(suffixes).search(" " + " ".join(words)[::-1]) is not None
+
+
 @dataclass(frozen=True)
 class Anchors:
     """The anchors of a set of phrases: single words, pairs of adjacent words, prefixes."""
@@ -310,6 +332,9 @@ class Anchors:
     words: frozenset[str]
     pairs: frozenset[tuple[str, str]]
     prefixes: tuple[str, ...]
+    led: re.Pattern[str] | None = None
+    """A space and any of the prefixes: searched in the words joined by spaces, it finds a
+    word that starts with one (~3x faster than ``startswith`` over every word)."""
 
     def found(self, words: Sequence[str]) -> bool:
         """True when ``quick_words`` output ``words`` may hold one of the phrases."""
@@ -317,7 +342,7 @@ class Anchors:
             return True
         if self.pairs and not self.pairs.isdisjoint(pairwise(words)):
             return True
-        return bool(self.prefixes) and any(map(methodcaller("startswith", self.prefixes), words))
+        return self.led is not None and self.led.search(" " + " ".join(words)) is not None
 
 
 @dataclass
@@ -336,6 +361,9 @@ class Matcher:
     at_start: frozenset[int]  # phrases that only count at the start of a sentence or clause
     chunk_cache: dict[str, _Chunk] = field(default_factory=dict, repr=False)
     raw_cache: dict[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    scan_plans: dict[tuple[str, ...], dict[int, _ScanPlan]] = field(
+        default_factory=dict, repr=False
+    )
 
     def _entry(self, word: str) -> _Entry | None:
         """The trie nodes where phrases starting at ``word`` continue."""
@@ -354,11 +382,11 @@ class Matcher:
                 starts.append((k, entry))
         return _Chunk(tokens, len(tokens), ends, tuple(starts))
 
-    def read(self, text: str) -> Tokens:  # noqa: PLR0912 (one pass over every chunk, inlined)
+    def read(self, text: str) -> Tokens:
         """Cut lower-cased ``text`` into tokens and sentences (see the module docstring)."""
         words: list[str] = []
         bounds: list[tuple[int, int]] = []
-        starts: list[tuple[int, int, tuple[tuple[int, _Entry], ...]]] = []
+        starts: list[tuple[int, tuple[tuple[int, _Entry], ...]]] = []
         cache = self.chunk_cache
         if len(cache) > _CACHE_SIZE:
             cache.clear()
@@ -385,10 +413,9 @@ class Matcher:
                     info = cache[chunk] = self._chunk(chunk)
                 tokens, size, ends, here = info
                 if here:
-                    starts.append((n, len(bounds), here))
-                if size:
-                    words += tokens
-                    n += size
+                    starts.append((n, here))
+                words += tokens
+                n += size
                 if ends and n > start:
                     bounds.append((start, n))
                     start = n
@@ -401,8 +428,12 @@ class Matcher:
         words = tokens.words
         bounds = tokens.bounds
         found: list[tuple[int, int, int, int]] = []
-        for base, s, here in tokens.starts:
-            stop = bounds[s][1]
+        s = 0
+        stop = bounds[0][1] if bounds else 0
+        for base, here in tokens.starts:
+            while base >= stop:  # the sentence of this chunk
+                s += 1
+                stop = bounds[s][1]
             for k, nodes in here:
                 i = base + k
                 for node in nodes:  # the first step inline: most second words lead nowhere
@@ -440,34 +471,53 @@ class Matcher:
         """
         langs = tuple(languages)
         words = tokens.words
-        phrases = self.phrases
+        plans = self.scan_plans.get(langs)
+        if plans is None:
+            plans = self.scan_plans[langs] = {}
         found = self._find(tokens)
         hits: list[Hit] = []
         blanked: list[tuple[int, int]] = []
         found.sort()
         for start, neg_end, s, pid in found:
-            phrase = phrases[pid]
-            if phrase.languages.isdisjoint(langs):
+            plan = plans.get(pid)
+            if plan is None:
+                plan = plans[pid] = self._plan(pid, langs)
+            listed, idiom, owned = plan
+            if not listed:
                 continue
             end = -neg_end
             if blanked and any(a <= start and end <= b for a, b in blanked):
                 continue
-            own = langs
-            if phrase.idiom and not phrase.idiom.isdisjoint(langs):
+            if idiom:
                 blanked.append((start, end))
-                if langs[0] in phrase.idiom:  # a false friend of another language's cue
-                    own = langs[:1]
-            text = words[start] if end == start + 1 else " ".join(words[start:end])
-            for lang in own:
-                owned = phrase.owners.get(lang)
-                if owned is not None and owned[0]:
-                    hits.append(Hit(start, end, s, text, lang, owned[0], owned[1]))
+            if owned:
+                text = words[start] if end == start + 1 else " ".join(words[start:end])
+                for lang, fams, kinds in owned:
+                    hits.append(_new_hit((start, end, s, text, lang, fams, kinds)))
         if raw_in is None or raw_in:
             raw = self.scan_raw(tokens, langs, raw_in)
             if raw:
                 hits.extend(raw)
                 hits.sort(key=lambda h: (h.start, -h.end))
         return hits
+
+    def _plan(self, pid: int, langs: tuple[str, ...]) -> _ScanPlan:
+        """What ``scan`` makes of phrase ``pid`` for ``langs``, decided once: whether any
+        language of ``langs`` lists it, whether it blanks the words it holds (an idiom), and
+        the (language, families, kinds) of its hits."""
+        phrase = self.phrases[pid]
+        if phrase.languages.isdisjoint(langs):
+            return False, False, ()
+        own = langs
+        idiom = bool(phrase.idiom) and not phrase.idiom.isdisjoint(langs)
+        if idiom and langs[0] in phrase.idiom:  # a false friend of another language's cue
+            own = langs[:1]
+        owned = []
+        for lang in own:
+            found = phrase.owners.get(lang)
+            if found is not None and found[0]:
+                owned.append((lang, found[0], found[1]))
+        return True, idiom, tuple(owned)
 
     def scan_raw(
         self, tokens: Tokens, languages: Sequence[str], sentences: Iterable[int] | None = None
@@ -748,7 +798,9 @@ class _AnchorSet:
             self.prefixes.add(quick_words(stem)[-1] if quick_words(stem) else stem)
 
     def frozen(self) -> Anchors:
-        return Anchors(frozenset(self.words), frozenset(self.pairs), tuple(sorted(self.prefixes)))
+        prefixes = tuple(sorted(self.prefixes))
+        led = re.compile(" (?:" + "|".join(map(re.escape, prefixes)) + ")") if prefixes else None
+        return Anchors(frozenset(self.words), frozenset(self.pairs), prefixes, led)
 
 
 _SLOW_STARTS = ((r"\d{1,2}", r"\d\d?"), (r"\d{1,3}", r"\d\d?\d?"), (r"\d+", r"\d\d*"))

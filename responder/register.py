@@ -11,6 +11,7 @@ reads as formal: answering a du-writer with Sie is the smaller mistake.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from responder.model import Formality
@@ -56,6 +57,46 @@ _FOLDS_ODDLY = frozenset("\u0130\u0131\u017f\u212a")
 are not used, so they never hide a match."""
 
 
+_WORD_LIST = re.compile(r"\\b\(\?:(\w+(?:\|\w+)*)\)\\b")
+"""A pattern that is one list of whole words: ``\\b(?:Sie|Ihnen|Ihr)\\b``."""
+
+
+def _lettered(full: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-sensitive list of whole words (``_WORD_LIST``), rewritten to find the same
+    matches faster. Behind a leading ``\\b`` the regex engine tries every position of the
+    text; led by the words' first letters it skips to those letters, and a look back then
+    checks that the word starts there: ``(?:S(?<!\\w.)(?:ie)|I(?<!\\w.)(?:hnen|hr))\\b``.
+    On a German mail the pronouns cost ~20 and ~30 µs instead of ~60 each."""
+    found = _WORD_LIST.fullmatch(full.pattern)
+    if found is None or full.flags & re.IGNORECASE:
+        return full
+    rests: dict[str, list[str]] = {}
+    for word in found.group(1).split("|"):
+        rests.setdefault(word[0], []).append(word[1:])
+    branches = (
+        f"{re.escape(first)}(?<!\\w.)(?:{'|'.join(sorted(rest, key=len, reverse=True))})"
+        for first, rest in rests.items()
+    )
+    return re.compile(f"(?:{'|'.join(branches)})\\b", full.flags)
+
+
+def _searcher(full: re.Pattern[str]) -> Callable[[str], bool]:
+    """``full.search`` as a yes or no, found faster where its lead slows the engine down: a
+    multi-line ``^`` is looked for as the line feed before it (or the text's start), so the
+    engine skips from line to line; a list of whole words is ``_lettered``."""
+    source = full.pattern
+    if source.startswith("^") and full.flags & re.MULTILINE:
+        after_feed = re.compile("\n" + source[1:], full.flags)
+        return lambda text: full.match(text) is not None or after_feed.search(text) is not None
+    fast = _lettered(full)
+    return lambda text: fast.search(text) is not None
+
+
+_FAST_FORMAL = _lettered(_FORMAL_PRONOUN)
+_FAST_INFORMAL = _lettered(_INFORMAL_PRONOUN)
+_SEARCHERS = tuple(_searcher(cue[0]) for cue in _GREETING_CUES)
+
+
 @dataclass(frozen=True)
 class Register:
     """The reading: formality, the two totals and the cues that decided."""
@@ -72,7 +113,7 @@ def german_register(text: str) -> Register:
     reasons: list[str] = []
     mid = 0
     start = 0
-    for m in _FORMAL_PRONOUN.finditer(text):
+    for m in _FAST_FORMAL.finditer(text):
         if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]):
             start += 1
         else:
@@ -80,16 +121,17 @@ def german_register(text: str) -> Register:
     formal += 2.0 * min(mid, 4) + 0.3 * min(start, 3)
     if mid:
         reasons.append(f"Sie/Ihnen mid-sentence x{mid}")
-    du = len(_INFORMAL_PRONOUN.findall(text))
+    du = len(_FAST_INFORMAL.findall(text))
     informal += 2.0 * min(du, 4)
     if du:
         reasons.append(f"du/dich/dir x{du}")
-    lower = None if _FOLDS_ODDLY.intersection(text) else text.lower()
-    for pattern, f_weight, i_weight, label, gates in _GREETING_CUES:
+    lower = None if any(c in text for c in _FOLDS_ODDLY) else text.lower()
+    for cue, found in zip(_GREETING_CUES, _SEARCHERS, strict=True):
+        _, f_weight, i_weight, label, gates = cue
         # A substring test first: the case-blind patterns cost ~40-90 µs each on a mail.
         if gates and lower is not None and not any(g in lower for g in gates):
             continue
-        if pattern.search(text):
+        if found(text):
             formal += f_weight
             informal += i_weight
             reasons.append(label)

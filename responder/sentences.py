@@ -27,7 +27,7 @@ from itertools import compress, count
 from operator import methodcaller
 
 from responder.cues import COMPOUND_PREFIX, Hit, Lexicon, Tokens, base_family
-from responder.matcher import CLAUSE_MARKS, PhraseSet
+from responder.matcher import CLAUSE_MARKS, PhraseSet, any_ends_with
 from responder.model import Intent
 from responder.shapes import Shapes, acceptance, accepted_before, shapes_for, task
 
@@ -230,7 +230,9 @@ def compound_hits(
     if ending is None:
         ending = lexicon.plans[key] = tuple(head for _, c in heads for head in c.heads)
     # Only a word ending in some head can be a compound: found at C speed, most words never
-    # reach the loop below.
+    # reach the loop below, and most texts never reach the search for them.
+    if not any_ends_with(words, ending):
+        return []
     maybe = list(compress(count(), map(methodcaller("endswith", ending), words)))
     if not maybe:
         return []
