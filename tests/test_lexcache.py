@@ -64,7 +64,7 @@ class TestCache:
         """A user lexicon file that changes gives a new key: the old copy is not read."""
         extra = tmp_path / "lexicons"
         extra.mkdir()
-        (extra / "en.toml").write_text('[activity.coffee]\nphrases = ["a flat white"]\n')
+        (extra / "en.toml").write_text('[activity.coffee]\nphrases = ["a piccolo latte"]\n')
         first = lexcache.key(cues._lexicon_texts(extra))
         cues.load_lexicon(extra)
         (extra / "en.toml").write_text('[activity.coffee]\nphrases = ["a cortado"]\n')
@@ -72,7 +72,7 @@ class TestCache:
         cues.load_lexicon.cache_clear()
         lexicon = cues.load_lexicon(extra)
         assert "a cortado" in lexicon.family("en", "activity.coffee").phrases
-        assert "a flat white" not in lexicon.family("en", "activity.coffee").phrases
+        assert "a piccolo latte" not in lexicon.family("en", "activity.coffee").phrases
 
     def test_gc_enabled_afterwards(self, cache: Path) -> None:
         """The collector is paused only while the lexicon is made."""
