@@ -20,6 +20,7 @@ from responder.config import Settings, load_settings, require_account
 from responder.errors import ConfigError, LoginError, ResponderError
 from responder.folders import Role
 from responder.mailbox import Mailbox, ServerSettings
+from responder.model import Identity
 from responder.pipeline import Core, Outcome, assess
 from responder.service import Pass, PassReport, Row
 from responder.state import State
@@ -221,6 +222,7 @@ class Judged:
 
     outcome: Outcome
     now: datetime
+    me: Identity  # who "you" were: the configured identity, or the mail's first recipient
     note: str | None = None  # set when the clock was moved back to the mail's own date
 
 
@@ -237,10 +239,10 @@ def judge_file(core: Core, raw: bytes, *, now: datetime) -> Judged:
     outcome = assess(core, raw, now=now)
     skip, message = outcome.decision.skip, outcome.message
     if skip is None or skip.rule != "too_old" or message is None or message.date is None:
-        return Judged(outcome, now)
+        return Judged(outcome, now, core.identity)
     then = message.date.astimezone(UTC) + timedelta(minutes=1)
     note = f"{skip.detail}: a pass would not answer it; judged as of {then:%Y-%m-%d %H:%M} UTC"
-    return Judged(assess(core, raw, now=then), then, note)
+    return Judged(assess(core, raw, now=then), then, core.identity, note)
 
 
 def cmd_classify(args: argparse.Namespace, out: TextIO) -> int:
@@ -291,7 +293,6 @@ def offline(core: Core, raw: bytes) -> Core:
         return core
     from dataclasses import replace  # noqa: PLC0415
 
-    from responder.model import Identity  # noqa: PLC0415
     from responder.parse import parse_message  # noqa: PLC0415
 
     try:
@@ -328,7 +329,7 @@ def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     if not outcome.decision.draft:
         out.write(f"No draft: {outcome.decision.skip}\n")
         return EXIT_OK
-    draft = composer.compose(outcome, now=judged.now, me=offline(core, raw).identity)
+    draft = composer.compose(outcome, now=judged.now, me=judged.me)
     out.write(draft.decode("utf-8", "replace") if args.raw else readable(draft))
     return EXIT_OK
 
