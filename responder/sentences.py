@@ -549,24 +549,30 @@ def _borrowed_request(
     return 0.0, "", None
 
 
+def _time_question_next(sentences: dict[int, Sentence], i: int) -> Sentence | None:
+    """The sentence after ``i`` when it is a question that names a time but no meeting."""
+    n = sentences.get(i + 1)
+    if n is None or n.activity or not n.question or n.time is None:
+        return None
+    return n
+
+
 def _asks_time_next(sentences: dict[int, Sentence], i: int) -> bool:
     """True when the sentence after ``i`` asks for the reader's time and names no meeting:
     "when suits you?", or a question that names a time ("Could you do Monday 9am?",
     "Would Thursday 10am or Friday 2pm work?")."""
     n = sentences.get(i + 1)
-    if n is None or n.activity:
-        return False
-    return n.availability is not None or (n.question and n.time is not None)
+    if n is not None and not n.activity and n.availability is not None:
+        return True
+    return _time_question_next(sentences, i) is not None
 
 
 def _slot_asked_next(sentences: dict[int, Sentence], i: int) -> bool:
     """True when the sentence after ``i`` asks about a concrete slot: a question with a time
     and a figure ("Would Thursday 10am or Friday 2pm work?"), not just any question about
     this evening ("Anything in the hopper for this evening?")."""
-    n = sentences.get(i + 1)
-    if n is None or n.activity or not n.question or n.time is None:
-        return False
-    return any(ch.isdigit() for word in n.tokens.words[n.first : n.stop] for ch in word)
+    n = _time_question_next(sentences, i)
+    return n is not None and any(ch.isdigit() for w in n.tokens.words[n.first : n.stop] for ch in w)
 
 
 _LENT = frozenset({"past", "decline", "office", "logistics", "third_party"})
